@@ -1,0 +1,34 @@
+import { AppConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { DomainModule } from '@app/domain';
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { BootstrapService } from './bootstrap.service';
+import { CapillaryModule } from './capillary/capillary.module';
+import { EventNotifierModule } from './common/event-notifier.module';
+import { NativeExceptionFilter } from './common/native-exception.filter';
+import { createValidationPipe } from './common/validation.pipe';
+import { HealthModule } from './health/health.module';
+import { loggerOptions } from './logger';
+
+@Module({
+  imports: [
+    AppConfigModule,
+    LoggerModule.forRoot(loggerOptions()),
+    DatabaseModule,
+    EventNotifierModule,
+    DomainModule,
+    HealthModule,
+    CapillaryModule,
+  ],
+  providers: [
+    // Registered as app providers (not in main.ts) so the test app factory gets them too.
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: NativeExceptionFilter },
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    BootstrapService,
+  ],
+})
+export class ApiModule {}

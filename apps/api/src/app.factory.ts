@@ -1,0 +1,38 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { ApiModule } from './api.module';
+
+/** Bodies above this are refused with 413 before any parsing work (v1.1 and ingest batches fit). */
+const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
+
+/** Builds the API exactly as production runs it; main.ts and the e2e tests both call this. */
+export async function createApiApp(options: { logs?: boolean } = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: true,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, adapter, {
+    bufferLogs: true,
+    logger: options.logs === false ? false : undefined,
+  });
+  if (options.logs !== false) app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('optline')
+      .setDescription('Subscriptions and consent in the Capillary, Altcraft, WM and Responsys dialects, with signed webhooks.')
+      .setVersion(process.env.npm_package_version ?? '0.1.0')
+      .addBasicAuth()
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  return app;
+}

@@ -1,0 +1,47 @@
+import { ErrorCodes } from '@app/domain';
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { FastifyReply } from 'fastify';
+import { classifyFailure, Failure } from '../common/failure';
+import { CapillaryCode } from './capillary-codes';
+
+const DOMAIN_CODES: Record<string, number> = {
+  [ErrorCodes.CUSTOMER_NOT_FOUND]: CapillaryCode.CUSTOMER_NOT_FOUND,
+  [ErrorCodes.CUSTOMER_NOT_IN_SOURCE]: CapillaryCode.NOT_IN_SOURCE,
+  [ErrorCodes.IDENTIFIER_TAKEN]: CapillaryCode.IDENTIFIER_IN_SAME_SOURCE,
+  [ErrorCodes.PROFILE_EXISTS]: CapillaryCode.PROFILE_IN_SAME_SOURCE,
+  [ErrorCodes.IDENTIFIERS_SPAN_CUSTOMERS]: CapillaryCode.IDENTIFIERS_SPAN_CUSTOMERS,
+};
+
+export interface CapillaryError {
+  code: number;
+  message: string;
+}
+
+/** Capillary's error list for any failure; validation issues keep the field path in the message. */
+export function capillaryErrors(failure: Failure): CapillaryError[] {
+  if (failure.kind === 'validation') {
+    return failure.issues.map((issue) => ({
+      code: Number(issue.context?.code ?? CapillaryCode.INVALID_REQUEST),
+      message: `${issue.message} (${issue.path})`,
+    }));
+  }
+  if (failure.status === 401) return [{ code: CapillaryCode.UNAUTHORIZED, message: 'Unauthorized' }];
+  if (failure.kind === 'domain') {
+    return [{ code: DOMAIN_CODES[failure.code] ?? CapillaryCode.INVALID_REQUEST, message: failure.message }];
+  }
+  if (failure.kind === 'internal') return [{ code: CapillaryCode.INTERNAL, message: failure.message }];
+  return [{ code: failure.status, message: failure.message }];
+}
+
+/** Every Capillary route answers failures as `{ "errors": [{ code, message }], "warnings": [] }`. */
+@Catch()
+export class CapillaryExceptionFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const failure = classifyFailure(exception);
+    host
+      .switchToHttp()
+      .getResponse<FastifyReply>()
+      .status(failure.status)
+      .send({ errors: capillaryErrors(failure), warnings: [] });
+  }
+}

@@ -1,0 +1,124 @@
+import {
+  Channel,
+  Consent,
+  ConsentChange,
+  ConsentLedgerEntry,
+  ConsentOutcome,
+  ConsentStatus,
+  DEFAULT_CONSENT_STATUS,
+} from '@app/domain';
+import { CapillaryCode } from './capillary-codes';
+import { capillaryChannel } from './capillary-channels';
+import { SubscriptionItemDto, UpdateSubscriptionsDto } from './dto/update-subscriptions.dto';
+
+export interface CapillarySubscription {
+  channel: string;
+  accountId: string;
+  priority: string;
+  type: string;
+}
+
+/** Capillary speaks OPTIN/OPTOUT; the finer states of other dialects all read as OPTOUT here. */
+export const capillaryType = (status: ConsentStatus) => (status === ConsentStatus.OPTIN ? 'OPTIN' : 'OPTOUT');
+
+export function toConsentChange(item: SubscriptionItemDto): ConsentChange {
+  const channel = capillaryChannel(item.channel);
+  if (!channel) throw new Error(`unvalidated channel ${item.channel}`);
+  return {
+    channel,
+    topic: item.priority,
+    accountId: item.accountId ?? '',
+    address: '',
+    status: item.type === 'OPTIN' ? ConsentStatus.OPTIN : ConsentStatus.OPTOUT,
+    orgUnitId: item.orgUnitId ?? null,
+    sourceName: item.sourceName ?? null,
+  };
+}
+
+const toSubscription = (change: ConsentChange): CapillarySubscription => ({
+  channel: change.channel,
+  accountId: change.accountId,
+  priority: change.topic,
+  type: capillaryType(change.status),
+});
+
+/** The answer to POST /v2/customers/{id}/subscriptions, shaped as the page's sample. */
+export function toUpdateResponse(dto: UpdateSubscriptionsDto, outcome: ConsentOutcome) {
+  const scope = dto.scope ?? { scope: 'USER', subScope: 'NONE' };
+  return {
+    scope: {
+      scopeId: 0,
+      scope: scope.scope,
+      subScope: scope.subScope ?? 'NONE',
+      setCreatedOn: false,
+      setPriority: false,
+      setScopeId: false,
+      setScope: true,
+      setSubScope: true,
+    },
+    subscriptions: outcome.applied.map((a) => toSubscription(a.change)),
+    campaignId: dto.campaignId ?? -1,
+    communicationId: dto.communicationId ?? -1,
+    reason: dto.reason ?? '',
+    warnings: outcome.unchanged.map((u) => ({
+      code: CapillaryCode.UNCHANGED,
+      message: `subscriptions[${u.index}]: ${u.change.channel} ${u.change.topic} is already ${capillaryType(u.change.status)}; nothing changed`,
+    })),
+  };
+}
+
+const CHANNEL_ORDER = [Channel.EMAIL, Channel.SMS];
+const DEFAULT_CHANNELS = [Channel.EMAIL, Channel.SMS];
+const PRIORITY_ORDER = ['TRANS', 'BULK'];
+
+/**
+ * The customer's state per channel, priority and account. A registered customer is opted in to
+ * EMAIL and SMS, both priorities, until a change is recorded (Capillary's rule); recorded keys on
+ * other channels or accounts are listed too. Address-level records belong to other dialects.
+ */
+export function toSubscriptionList(records: Consent[]): CapillarySubscription[] {
+  const byKey = new Map<string, CapillarySubscription>();
+  for (const priority of PRIORITY_ORDER) {
+    for (const channel of DEFAULT_CHANNELS) {
+      byKey.set(`${channel}|${priority}|`, { channel, accountId: '', priority, type: capillaryType(DEFAULT_CONSENT_STATUS) });
+    }
+  }
+  for (const r of records.filter((c) => c.address === '')) {
+    byKey.set(`${r.channel}|${r.topic}|${r.accountId}`, {
+      channel: r.channel,
+      accountId: r.accountId,
+      priority: r.topic,
+      type: capillaryType(r.status),
+    });
+  }
+  const rank = (list: string[], v: string) => (list.includes(v) ? list.indexOf(v) : list.length);
+  return [...byKey.values()].sort(
+    (a, b) =>
+      rank(PRIORITY_ORDER, a.priority) - rank(PRIORITY_ORDER, b.priority) ||
+      rank(CHANNEL_ORDER, a.channel) - rank(CHANNEL_ORDER, b.channel) ||
+      a.channel.localeCompare(b.channel) ||
+      a.accountId.localeCompare(b.accountId),
+  );
+}
+
+/** One row of subscriptionStatusChangeLog. */
+export function toChangeLogEntry(entry: ConsentLedgerEntry) {
+  return {
+    id: entry.id,
+    source: entry.sourceName ?? entry.dialect,
+    accountId: entry.accountId,
+    orgUnitId: entry.orgUnitId,
+    commChannelType: entry.channel,
+    priority: entry.topic,
+    address: entry.address || undefined,
+    status: capillaryType(entry.status),
+    previousStatus: capillaryType(entry.previousStatus ?? DEFAULT_CONSENT_STATUS),
+    addedBy: entry.actor ?? entry.apiKeyId,
+    addedOn: entry.createdAt.toISOString(),
+    reason: entry.reason,
+    campaignId: entry.campaignId,
+    communicationId: entry.communicationId,
+    dialect: entry.dialect,
+    requestId: entry.requestId,
+  };
+}

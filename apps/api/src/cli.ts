@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { AppConfigModule, loadConfig } from '@app/config';
+import { DatabaseModule, runMigrations } from '@app/database';
+import { DomainModule, EventNotifier, OrgsService } from '@app/domain';
+import { Global, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+
+/** The CLI changes orgs and keys only, which emit no events. */
+class NoEvents extends EventNotifier {
+  async eventsCommitted(): Promise<void> {}
+}
+
+@Global()
+@Module({ providers: [{ provide: EventNotifier, useClass: NoEvents }], exports: [EventNotifier] })
+class NoEventsModule {}
+
+@Module({ imports: [AppConfigModule, DatabaseModule, NoEventsModule, DomainModule] })
+class CliModule {}
+
+const USAGE = `Usage: npm run cli -- <command>
+  migrate                 apply pending database migrations
+  org:create <slug>       create an org and print its first API key
+  key:create <slug>       print a new API key for an org
+  key:list <slug>         list an org's keys (id, prefix, created, revoked)
+  key:revoke <key-id>     revoke a key; it stops working within 5 seconds`;
+
+async function withOrgs<T>(work: (orgs: OrgsService) => Promise<T>): Promise<T> {
+  const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
+  try {
+    return await work(app.get(OrgsService));
+  } finally {
+    await app.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, arg] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'migrate': {
+      const applied = await runMigrations(config.database.url);
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date');
+      return 0;
+    }
+    case 'org:create':
+    case 'key:create': {
+      if (!arg) break;
+      const issued = await withOrgs((orgs) => (command === 'org:create' ? orgs.createOrg(arg) : orgs.createKey(arg)));
+      console.log(`org:    ${issued.orgSlug}\nkey id: ${issued.id}\nkey:    ${issued.key}\n(the key is shown this once)`);
+      return 0;
+    }
+    case 'key:list': {
+      if (!arg) break;
+      const keys = await withOrgs((orgs) => orgs.listKeys(arg));
+      for (const k of keys) {
+        console.log(`${k.id}  ${k.keyPrefix}…  created ${k.createdAt.toISOString()}  ${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}`);
+      }
+      return 0;
+    }
+    case 'key:revoke': {
+      if (!arg) break;
+      await withOrgs((orgs) => orgs.revokeKey(arg));
+      console.log(`Revoked ${arg}`);
+      return 0;
+    }
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,28 @@
+import { QueueName } from '@app/queues';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { Queue } from 'bullmq';
+
+/** Redis is ready when the queue connection answers PING within a second. */
+@Injectable()
+export class RedisHealthIndicator {
+  constructor(
+    @InjectQueue(QueueName.EVENTS) private readonly queue: Queue,
+    private readonly indicators: HealthIndicatorService,
+  ) {}
+
+  async isHealthy(key = 'redis') {
+    const indicator = this.indicators.check(key);
+    try {
+      const client = await this.queue.getBackend().client;
+      await Promise.race([
+        client.get('optline:health-probe'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('PING timed out')), 1000).unref()),
+      ]);
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: (error as Error).message });
+    }
+  }
+}

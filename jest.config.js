@@ -1,0 +1,15 @@
+/** Every test tier runs from here: unit specs beside the code, e2e specs in test/. */
+module.exports = {
+  rootDir: '.',
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  testEnvironment: 'node',
+  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+  setupFiles: ['<rootDir>/libs/testing/src/test-env.ts'],
+  testTimeout: 30000,
+  moduleNameMapper: {
+    '^@app/(domain|database|queues|config|webhooks|testing)(|/.*)$': '<rootDir>/libs/$1/src$2',
+  },
+};

@@ -1,0 +1,55 @@
+import { EnvironmentVariables, validateEnvironment } from './env.schema';
+
+export interface DatabaseConfig {
+  url: string;
+}
+export interface RedisConfig {
+  url: string;
+}
+export interface WebhookConfig {
+  retryScheduleSeconds: number[];
+  flushMs: number;
+  timeoutMs: number;
+  holdDays: number;
+  allowPrivateCallbackUrls: boolean;
+}
+export interface AppConfig {
+  database: DatabaseConfig;
+  redis: RedisConfig;
+  apiPort: number;
+  workerPort: number;
+  logLevel: string;
+  bootstrap?: { org: string; apiKey: string };
+  webhooks: WebhookConfig;
+  operatorToken?: string;
+}
+
+/** Token under which the typed configuration is injected. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export function toAppConfig(env: EnvironmentVariables): AppConfig {
+  return {
+    database: { url: env.DATABASE_URL },
+    redis: { url: env.REDIS_URL },
+    apiPort: env.PORT,
+    workerPort: env.WORKER_PORT,
+    logLevel: env.LOG_LEVEL,
+    bootstrap:
+      env.BOOTSTRAP_ORG && env.BOOTSTRAP_API_KEY
+        ? { org: env.BOOTSTRAP_ORG, apiKey: env.BOOTSTRAP_API_KEY }
+        : undefined,
+    webhooks: {
+      retryScheduleSeconds: env.WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s.trim())),
+      flushMs: env.WEBHOOK_FLUSH_MS,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      holdDays: env.WEBHOOK_HOLD_DAYS,
+      allowPrivateCallbackUrls: env.ALLOW_PRIVATE_CALLBACK_URLS,
+    },
+    operatorToken: env.OPERATOR_TOKEN,
+  };
+}
+
+/** Reads and validates process.env (or the given env) into the typed configuration. */
+export function loadConfig(env: Record<string, unknown> = process.env): AppConfig {
+  return toAppConfig(validateEnvironment(env));
+}

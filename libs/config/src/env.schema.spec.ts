@@ -1,0 +1,24 @@
+import { loadConfig } from './config';
+
+describe('environment validation', () => {
+  it('fills every default when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/optline');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.apiPort).toBe(3000);
+    expect(config.webhooks.retryScheduleSeconds).toEqual([5, 300, 1800, 7200, 18000, 36000, 36000]);
+    expect(config.webhooks.allowPrivateCallbackUrls).toBe(false);
+  });
+
+  it('names every bad variable in one message', () => {
+    expect(() => loadConfig({ PORT: 'abc', REDIS_URL: 'http://x', WEBHOOK_RETRY_SCHEDULE: '5,x' })).toThrow(
+      /PORT="abc"[\s\S]*REDIS_URL="http:\/\/x"[\s\S]*WEBHOOK_RETRY_SCHEDULE/,
+    );
+  });
+
+  it('reads booleans and numbers from strings', () => {
+    const config = loadConfig({ ALLOW_PRIVATE_CALLBACK_URLS: 'true', WEBHOOK_FLUSH_MS: '50' });
+    expect(config.webhooks.allowPrivateCallbackUrls).toBe(true);
+    expect(config.webhooks.flushMs).toBe(50);
+  });
+});

@@ -1,0 +1,99 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : String(value).toLowerCase() === 'true';
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+
+/**
+ * Every environment variable the apps read, with its default. Validated once at start so a typo
+ * stops the process with a message naming the variable, instead of failing on first use.
+ */
+export class EnvironmentVariables {
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/optline';
+
+  @IsString()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_PORT = 3001;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'BOOTSTRAP_ORG must be a slug (a-z, 0-9, -)' })
+  BOOTSTRAP_ORG?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{24,}$/, { message: 'BOOTSTRAP_API_KEY must be at least 24 characters, no spaces' })
+  BOOTSTRAP_API_KEY?: string;
+
+  @IsString()
+  @Matches(/^\d+(\s*,\s*\d+)*$/, { message: 'WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds' })
+  WEBHOOK_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WEBHOOK_FLUSH_MS = 200;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WEBHOOK_TIMEOUT_MS = 15000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_HOLD_DAYS = 15;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  ALLOW_PRIVATE_CALLBACK_URLS = false;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{16,}$/, { message: 'OPERATOR_TOKEN must be at least 16 characters' })
+  OPERATOR_TOKEN?: string;
+}
+
+export class InvalidEnvironmentError extends Error {}
+
+/** Validates `env`, fills defaults, and throws one error that lists every bad variable. */
+export function validateEnvironment(env: Record<string, unknown>): EnvironmentVariables {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
+  const errors = validateSync(parsed, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map(
+      (e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
+    throw new InvalidEnvironmentError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed;
+}

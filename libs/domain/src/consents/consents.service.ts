@@ -1,0 +1,220 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ActorContext } from '../common/actor';
+import { Channel } from '../common/channel';
+import { ConsentStatus, DEFAULT_CONSENT_STATUS } from '../common/consent-status';
+import { ErrorCodes, notFound } from '../common/domain-error';
+import { consentEventType } from '../events/event-catalogue';
+import { EventNotifier } from '../events/event-notifier';
+import { insertOutboxEvents, NewEvent } from '../events/outbox';
+import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
+import { ConsentKey, consentKeyString } from './consent-key';
+import { Consent } from './consent.entity';
+
+export interface ConsentChange extends ConsentKey {
+  status: ConsentStatus;
+  orgUnitId?: string | null;
+  sourceName?: string | null;
+}
+
+/** One request's worth of consent changes for one customer, with why and on whose behalf. */
+export interface ConsentCommand {
+  customerId: number;
+  changes: ConsentChange[];
+  reason?: string | null;
+  campaignId?: string | null;
+  campaignName?: string | null;
+  communicationId?: string | null;
+  /** A person or system named by the caller, beyond the API key. */
+  actorName?: string | null;
+  proof?: Record<string, unknown> | null;
+  /** false writes state and ledger but emits no event (Altcraft's skip_triggers). */
+  emitEvents?: boolean;
+  occurredAt?: Date;
+}
+
+export interface AppliedChange {
+  index: number;
+  change: ConsentChange;
+  /** null when no record existed (the implicit default applied). */
+  previousStatus: ConsentStatus | null;
+  ledgerId: number;
+  eventId: string | null;
+}
+
+export interface ConsentOutcome {
+  applied: AppliedChange[];
+  /** Items that asked for the state the customer already had: no ledger row, no event. */
+  unchanged: Array<{ index: number; change: ConsentChange }>;
+}
+
+@Injectable()
+export class ConsentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifier: EventNotifier,
+  ) {}
+
+  /**
+   * Applies a command in one transaction (state, ledger, outbox), then tells the notifier.
+   * The customer row is locked first, so concurrent requests for one customer run one after the
+   * other and each sees the state the previous one left: no lost update, no ledger that disagrees.
+   */
+  async apply(actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome> {
+    const outcome = await this.dataSource.transaction((manager) => this.applyInTransaction(manager, actor, command));
+    await this.notifier.eventsCommitted(outcome.applied.flatMap((a) => (a.eventId ? [a.eventId] : [])));
+    return outcome;
+  }
+
+  /** The same, inside a caller's transaction; the caller notifies after its commit. */
+  async applyInTransaction(manager: EntityManager, actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome> {
+    const locked: unknown[] = await manager.query('SELECT id FROM customers WHERE id = $1 AND org_id = $2 FOR UPDATE', [
+      command.customerId,
+      actor.orgId,
+    ]);
+    if (locked.length === 0) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
+
+    const current = new Map<string, ConsentStatus>();
+    const records: Array<{ channel: Channel; topic: string; account_id: string; address: string; status: ConsentStatus }> =
+      await manager.query(
+        'SELECT channel, topic, account_id, address, status FROM consents WHERE org_id = $1 AND customer_id = $2',
+        [actor.orgId, command.customerId],
+      );
+    for (const r of records) {
+      current.set(consentKeyString({ channel: r.channel, topic: r.topic, accountId: r.account_id, address: r.address }), r.status);
+    }
+
+    const outcome: ConsentOutcome = { applied: [], unchanged: [] };
+    const pending: Array<{ index: number; change: ConsentChange; previousStatus: ConsentStatus | null }> = [];
+    command.changes.forEach((change, index) => {
+      const key = consentKeyString(change);
+      const previousStatus = current.get(key) ?? null;
+      if ((previousStatus ?? DEFAULT_CONSENT_STATUS) === change.status) {
+        outcome.unchanged.push({ index, change });
+        return;
+      }
+      current.set(key, change.status);
+      pending.push({ index, change, previousStatus });
+    });
+    if (pending.length === 0) return outcome;
+
+    const occurredAt = command.occurredAt ?? new Date();
+    const emit = command.emitEvents !== false;
+    const events: NewEvent[] = emit ? pending.map((p) => this.eventFor(actor, command, p, occurredAt)) : [];
+    const eventIds = await insertOutboxEvents(manager, events);
+
+    const ledgerRows = pending.map((p, i) => ({
+      orgId: actor.orgId,
+      customerId: command.customerId,
+      channel: p.change.channel,
+      topic: p.change.topic,
+      accountId: p.change.accountId,
+      address: p.change.address,
+      previousStatus: p.previousStatus,
+      status: p.change.status,
+      dialect: actor.dialect,
+      sourceName: p.change.sourceName ?? null,
+      apiKeyId: actor.apiKeyId,
+      actor: command.actorName ?? null,
+      reason: command.reason ?? null,
+      campaignId: command.campaignId ?? null,
+      communicationId: command.communicationId ?? null,
+      orgUnitId: p.change.orgUnitId ?? null,
+      ip: actor.ip ?? null,
+      userAgent: actor.userAgent ?? null,
+      requestId: actor.requestId ?? null,
+      proof: command.proof ?? null,
+      eventId: emit ? eventIds[i] : null,
+    }));
+    const inserted = await manager.insert(ConsentLedgerEntry, ledgerRows as Array<Partial<ConsentLedgerEntry>> as never);
+    const ledgerIds = inserted.identifiers.map((row) => Number(row.id));
+
+    // One upsert row per key: the last change to a key within the request is its final state.
+    const finalByKey = new Map<string, { change: ConsentChange; ledgerId: number }>();
+    pending.forEach((p, i) => finalByKey.set(consentKeyString(p.change), { change: p.change, ledgerId: ledgerIds[i] }));
+    await this.upsertStates(manager, actor.orgId, command.customerId, [...finalByKey.values()]);
+
+    outcome.applied = pending.map((p, i) => ({
+      index: p.index,
+      change: p.change,
+      previousStatus: p.previousStatus,
+      ledgerId: ledgerIds[i],
+      eventId: emit ? eventIds[i] : null,
+    }));
+    return outcome;
+  }
+
+  /** Every consent record of a customer. */
+  async states(orgId: string, customerId: number): Promise<Consent[]> {
+    return this.dataSource.getRepository(Consent).find({ where: { orgId, customerId }, order: { id: 'ASC' } });
+  }
+
+  /** The ledger of a customer, newest first. */
+  async ledger(
+    orgId: string,
+    customerId: number,
+    page: { limit: number; offset: number },
+  ): Promise<{ total: number; entries: ConsentLedgerEntry[] }> {
+    const [entries, total] = await this.dataSource.getRepository(ConsentLedgerEntry).findAndCount({
+      where: { orgId, customerId },
+      order: { id: 'DESC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    return { total, entries };
+  }
+
+  private eventFor(
+    actor: ActorContext,
+    command: ConsentCommand,
+    p: { change: ConsentChange; previousStatus: ConsentStatus | null },
+    occurredAt: Date,
+  ): NewEvent {
+    return {
+      orgId: actor.orgId,
+      type: consentEventType(p.change.channel, p.change.status),
+      customerId: command.customerId,
+      channel: p.change.channel,
+      campaignId: command.campaignId ?? null,
+      campaignName: command.campaignName ?? null,
+      recipient: p.change.address || null,
+      occurredAt,
+      payload: {
+        consent: {
+          channel: p.change.channel,
+          topic: p.change.topic,
+          accountId: p.change.accountId,
+          address: p.change.address,
+          status: p.change.status,
+          previousStatus: p.previousStatus ?? DEFAULT_CONSENT_STATUS,
+          source: actor.dialect,
+          sourceName: p.change.sourceName ?? null,
+          reason: command.reason ?? null,
+          communicationId: command.communicationId ?? null,
+        },
+      },
+    };
+  }
+
+  private async upsertStates(
+    manager: EntityManager,
+    orgId: string,
+    customerId: number,
+    finals: Array<{ change: ConsentChange; ledgerId: number }>,
+  ): Promise<void> {
+    const params: unknown[] = [orgId, customerId];
+    const rows = finals.map(({ change, ledgerId }) => {
+      params.push(change.channel, change.topic, change.accountId, change.address, change.status, ledgerId);
+      const n = params.length;
+      return `($1, $2, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+    });
+    await manager.query(
+      `INSERT INTO consents (org_id, customer_id, channel, topic, account_id, address, status, last_ledger_id)
+       VALUES ${rows.join(',')}
+       ON CONFLICT (org_id, customer_id, channel, topic, account_id, address)
+       DO UPDATE SET status = EXCLUDED.status, last_ledger_id = EXCLUDED.last_ledger_id, updated_at = now()`,
+      params,
+    );
+  }
+}

@@ -1,0 +1,25 @@
+import { Column, CreateDateColumn, Entity, Generated, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { bigintToNumber } from '../common/bigint.transformer';
+
+/** One person, possibly known through several sources (one profile per source and account). */
+@Entity('customers')
+export class Customer {
+  @PrimaryColumn({ type: 'bigint', transformer: bigintToNumber })
+  @Generated('increment')
+  id: number;
+
+  @Column({ name: 'org_id', type: 'uuid' })
+  orgId: string;
+
+  @Column({ name: 'loyalty_type', default: 'non_loyalty' })
+  loyaltyType: string;
+
+  @Column({ name: 'extended_fields', type: 'jsonb', default: {} })
+  extendedFields: Record<string, unknown>;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,201 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { conflict, ErrorCodes, invalid, notFound } from '../common/domain-error';
+import { CustomerIdentifier } from './customer-identifier.entity';
+import { CommChannel, CustomerProfile } from './customer-profile.entity';
+import { isMultiAccountSource } from './customer-sources';
+import { Customer } from './customer.entity';
+
+export interface NewProfile {
+  firstName?: string | null;
+  lastName?: string | null;
+  fields?: Record<string, unknown>;
+  identifiers: Array<{ type: string; value: string }>;
+  commChannels?: CommChannel[];
+}
+
+export interface RegisterCustomer {
+  source: string;
+  accountId: string;
+  profiles: NewProfile[];
+  loyaltyType?: string;
+  extendedFields?: Record<string, unknown>;
+}
+
+export interface RegisterResult {
+  customerId: number;
+  /** True when the profile was tagged onto a customer already known in another source. */
+  tagged: boolean;
+}
+
+export interface CustomerView {
+  customer: Customer;
+  profiles: Array<CustomerProfile & { identifiers: Array<{ type: string; value: string }> }>;
+}
+
+export interface IdentifierQuery {
+  /** A source, or 'ALL' for any. */
+  source: string;
+  accountId: string;
+  type: string;
+  value: string;
+}
+
+@Injectable()
+export class CustomersService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Registers a customer in a source. An identifier known in another source tags the new profile
+   * to that customer (Capillary's merge rule); one already known in this source and account is
+   * refused, and identifiers that point at two different customers cannot be merged.
+   */
+  async register(orgId: string, command: RegisterCustomer): Promise<RegisterResult> {
+    const accountId = isMultiAccountSource(command.source) ? command.accountId : '';
+    const identifiers = command.profiles.flatMap((p) => p.identifiers);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const known = identifiers.length
+          ? await manager.getRepository(CustomerIdentifier).find({
+              where: identifiers.map((i) => ({ orgId, type: i.type, value: i.value })),
+            })
+          : [];
+        const sameSource = known.find((k) => k.source === command.source && k.accountId === accountId);
+        if (sameSource) {
+          throw conflict(
+            ErrorCodes.IDENTIFIER_TAKEN,
+            `Identifier ${sameSource.type} ${sameSource.value} is already registered in source ${command.source}`,
+          );
+        }
+        const owners = [...new Set(known.map((k) => k.customerId))];
+        if (owners.length > 1) {
+          throw conflict(
+            ErrorCodes.IDENTIFIERS_SPAN_CUSTOMERS,
+            'Each identifier is registered with a different customer in other source. Unable to merge accounts',
+          );
+        }
+        const tagged = owners.length === 1;
+        const customer = tagged
+          ? await manager.findOneByOrFail(Customer, { orgId, id: owners[0] })
+          : await manager.save(
+              manager.create(Customer, {
+                orgId,
+                loyaltyType: command.loyaltyType ?? 'non_loyalty',
+                extendedFields: command.extendedFields ?? {},
+              }),
+            );
+        if (tagged) {
+          const existing = await manager.findOneBy(CustomerProfile, {
+            customerId: customer.id,
+            source: command.source,
+            accountId,
+          });
+          if (existing) {
+            throw conflict(ErrorCodes.PROFILE_EXISTS, `Customer ${customer.id} already has a ${command.source} profile`);
+          }
+        }
+        await this.insertProfiles(manager, orgId, customer.id, command.source, accountId, command.profiles);
+        return { customerId: customer.id, tagged };
+      });
+    } catch (error) {
+      // A concurrent registration took the identifier between our check and our insert.
+      if ((error as { code?: string }).code === '23505') {
+        throw conflict(ErrorCodes.IDENTIFIER_TAKEN, `An identifier is already registered in source ${command.source}`);
+      }
+      throw error;
+    }
+  }
+
+  /** The customer with its profiles, all of them or those of one source (and account). */
+  async fetch(orgId: string, customerId: number, source: string, accountId: string): Promise<CustomerView> {
+    const customer = await this.requireCustomer(orgId, customerId);
+    const profiles = await this.dataSource.getRepository(CustomerProfile).find({
+      where: { orgId, customerId },
+      order: { id: 'ASC' },
+    });
+    const wanted =
+      source === 'ALL'
+        ? profiles
+        : profiles.filter((p) => p.source === source && (!isMultiAccountSource(source) || p.accountId === accountId));
+    if (wanted.length === 0) {
+      throw notFound(ErrorCodes.CUSTOMER_NOT_IN_SOURCE, 'No customer found in the given source with the given identifier');
+    }
+    const identifiers = await this.dataSource.getRepository(CustomerIdentifier).find({
+      where: { profileId: In(wanted.map((p) => p.id)) },
+      order: { id: 'ASC' },
+    });
+    return {
+      customer,
+      profiles: wanted.map((p) =>
+        Object.assign(p, {
+          identifiers: identifiers.filter((i) => i.profileId === p.id).map((i) => ({ type: i.type, value: i.value })),
+        }),
+      ),
+    };
+  }
+
+  /** The customer id an identifier belongs to, in one source or any. */
+  async lookup(orgId: string, query: IdentifierQuery): Promise<number> {
+    const rows = await this.dataSource.getRepository(CustomerIdentifier).find({
+      where: { orgId, type: query.type, value: query.value },
+      order: { id: 'ASC' },
+    });
+    if (rows.length === 0) {
+      throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
+    }
+    if (query.source === 'ALL') return rows[0].customerId;
+    const inSource = rows.find(
+      (r) => r.source === query.source && (!isMultiAccountSource(query.source) || r.accountId === query.accountId),
+    );
+    if (!inSource) {
+      throw notFound(ErrorCodes.CUSTOMER_NOT_IN_SOURCE, 'No customer found in the given source with the given identifier');
+    }
+    return inSource.customerId;
+  }
+
+  async requireCustomer(orgId: string, customerId: number): Promise<Customer> {
+    if (!Number.isSafeInteger(customerId) || customerId <= 0) {
+      throw invalid(ErrorCodes.CUSTOMER_NOT_FOUND, 'Customer id is invalid');
+    }
+    const customer = await this.dataSource.getRepository(Customer).findOneBy({ orgId, id: customerId });
+    if (!customer) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
+    return customer;
+  }
+
+  private async insertProfiles(
+    manager: EntityManager,
+    orgId: string,
+    customerId: number,
+    source: string,
+    accountId: string,
+    profiles: NewProfile[],
+  ): Promise<void> {
+    // Several profiles in one request for one source are one profile: merge them.
+    const merged: NewProfile = {
+      firstName: profiles.find((p) => p.firstName)?.firstName ?? null,
+      lastName: profiles.find((p) => p.lastName)?.lastName ?? null,
+      fields: Object.assign({}, ...profiles.map((p) => p.fields ?? {})),
+      identifiers: profiles.flatMap((p) => p.identifiers),
+      commChannels: profiles.flatMap((p) => p.commChannels ?? []),
+    };
+    const profile = await manager.save(
+      manager.create(CustomerProfile, {
+        orgId,
+        customerId,
+        source,
+        accountId,
+        firstName: merged.firstName ?? null,
+        lastName: merged.lastName ?? null,
+        fields: merged.fields ?? {},
+        commChannels: merged.commChannels ?? [],
+      }),
+    );
+    if (merged.identifiers.length) {
+      await manager.insert(
+        CustomerIdentifier,
+        merged.identifiers.map((i) => ({ orgId, customerId, profileId: profile.id, source, accountId, type: i.type, value: i.value })),
+      );
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { Channel } from '../common/channel';
+import { allowsSending, ConsentStatus } from '../common/consent-status';
+
+export interface EventTypeInfo {
+  type: string;
+  channel: string;
+  description: string;
+  /** Consent events are emitted by the service; the rest are ingested from campaign tools. */
+  kind: 'consent' | 'outcome';
+  /** For consent events: the state the event reports. */
+  optIn?: boolean;
+}
+
+const outcome = (type: string, channel: string, description: string): EventTypeInfo => ({
+  type,
+  channel,
+  description,
+  kind: 'outcome',
+});
+const consent = (type: string, channel: string, optIn: boolean, description: string): EventTypeInfo => ({
+  type,
+  channel,
+  description,
+  kind: 'consent',
+  optIn,
+});
+
+/**
+ * Every event type the service emits or accepts: the Responsys list first (its names win where
+ * one exists), then the service's own consent events for channels Responsys has no name for.
+ */
+export const EVENT_CATALOGUE: readonly EventTypeInfo[] = [
+  outcome('EMAIL_BOUNCED', 'EMAIL', 'An email bounced at the receiving server.'),
+  outcome('EMAIL_FAILED', 'EMAIL', 'An email could not be sent.'),
+  outcome('EMAIL_SKIPPED', 'EMAIL', 'An email was skipped before sending (suppressed, invalid, ...).'),
+  outcome('EMAIL_CLICKED', 'EMAIL', 'A recipient clicked a link in an email.'),
+  consent('EMAIL_OPTOUT', 'EMAIL', false, 'A customer opted out of email.'),
+  consent('EMAIL_OPTIN', 'EMAIL', true, 'A customer opted in to email.'),
+  outcome('EMAIL_COMPLAINT', 'EMAIL', 'A recipient marked an email as spam.'),
+  outcome('SMS_FAILED', 'SMS', 'An SMS could not be sent.'),
+  outcome('SMS_SKIPPED', 'SMS', 'An SMS was skipped before sending.'),
+  outcome('SMS_MO_FW_FAILED', 'SMS', 'Forwarding an inbound (MO) SMS failed.'),
+  consent('SMS_OPT_IN', 'SMS', true, 'A customer opted in to SMS.'),
+  consent('SMS_OPT_OUT', 'SMS', false, 'A customer opted out of SMS.'),
+  outcome('SMS_RECEIPT', 'SMS', 'A delivery receipt arrived for an SMS.'),
+  outcome('MMS_SKIPPED', 'MMS', 'An MMS was skipped before sending.'),
+  outcome('MMS_FAILED', 'MMS', 'An MMS could not be sent.'),
+  outcome('PUSH_SKIPPED', 'PUSH', 'A push notification was skipped before sending.'),
+  outcome('PUSH_FAILED', 'PUSH', 'A push notification could not be sent.'),
+  outcome('PUSH_BOUNCED', 'PUSH', 'A push notification was rejected by the push service.'),
+  consent('PUSH_OPT_IN', 'PUSH', true, 'A customer opted in to push (Android, iOS or app push).'),
+  consent('PUSH_OPT_OUT', 'PUSH', false, 'A customer opted out of push (Android, iOS or app push).'),
+  outcome('WEBPUSH_FAILED', 'WEBPUSH', 'A web push could not be sent.'),
+  outcome('WEBPUSH_SKIPPED', 'WEBPUSH', 'A web push was skipped before sending.'),
+  outcome('WEBPUSH_BOUNCED', 'WEBPUSH', 'A web push was rejected by the browser push service.'),
+  outcome('WEBPUSH_CLOSED', 'WEBPUSH', 'A recipient closed a web push.'),
+  consent('WEBPUSH_OPTIN', 'WEBPUSH', true, 'A customer opted in to web push.'),
+  consent('WEBPUSH_OPTOUT', 'WEBPUSH', false, 'A customer opted out of web push.'),
+  // optline's own names, same pattern as SMS, for channels Responsys does not cover.
+  ...[Channel.WHATSAPP, Channel.WECHAT, Channel.LINE, Channel.TELEGRAM, Channel.VOICE].flatMap((channel) => [
+    consent(`${channel}_OPT_IN`, channel, true, `A customer opted in to ${channel.toLowerCase()}.`),
+    consent(`${channel}_OPT_OUT`, channel, false, `A customer opted out of ${channel.toLowerCase()}.`),
+  ]),
+  ...[Channel.WHATSAPP, Channel.WECHAT, Channel.LINE, Channel.TELEGRAM, Channel.VOICE].map((channel) =>
+    outcome(`${channel}_FAILED`, channel, `A ${channel.toLowerCase()} message could not be sent.`),
+  ),
+];
+
+const BY_TYPE = new Map(EVENT_CATALOGUE.map((e) => [e.type, e]));
+
+export function findEventType(type: string): EventTypeInfo | undefined {
+  return BY_TYPE.get(type);
+}
+
+/** The event channel a consent channel reports under (Android and iOS are push). */
+function eventChannel(channel: Channel): string {
+  return channel === Channel.ANDROID || channel === Channel.IOS ? Channel.PUSH : channel;
+}
+
+/** The event a consent change emits: opt-in when the new status allows sending, opt-out otherwise. */
+export function consentEventType(channel: Channel, status: ConsentStatus): string {
+  const optIn = allowsSending(status);
+  const found = EVENT_CATALOGUE.find(
+    (e) => e.kind === 'consent' && e.channel === eventChannel(channel) && e.optIn === optIn,
+  );
+  if (!found) throw new Error(`No consent event type for ${channel}`);
+  return found.type;
+}
+
+/** For an ingested consent event: the channel and status it sets. */
+export function consentOfEventType(type: string): { channel: string; status: ConsentStatus } | undefined {
+  const info = BY_TYPE.get(type);
+  if (!info || info.kind !== 'consent') return undefined;
+  return { channel: info.channel, status: info.optIn ? ConsentStatus.OPTIN : ConsentStatus.OPTOUT };
+}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { conflict, DomainError, ErrorCodes, notFound } from '../common/domain-error';
+import { generateApiKey, hashApiKey, keyPrefix, sameHash } from './api-key-secret';
+import { ApiKey } from './api-key.entity';
+import { Org } from './org.entity';
+
+export interface AuthenticatedKey {
+  orgId: string;
+  orgSlug: string;
+  apiKeyId: string;
+}
+
+export interface IssuedKey {
+  id: string;
+  orgSlug: string;
+  /** The key itself: shown once, never stored. */
+  key: string;
+}
+
+/**
+ * How long a verified key is trusted without asking Postgres again. Short, so a revoked key stops
+ * working within seconds, and long enough to take the lookup off every request under load.
+ */
+const KEY_CACHE_MS = 5000;
+
+@Injectable()
+export class OrgsService {
+  private readonly keyCache = new Map<string, { key: AuthenticatedKey; until: number }>();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async createOrg(slug: string, presetKey?: string): Promise<IssuedKey> {
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await manager.findOneBy(Org, { slug });
+      if (existing) throw conflict(ErrorCodes.ORG_EXISTS, `Org ${slug} already exists`);
+      const org = await manager.save(manager.create(Org, { slug }));
+      return this.insertKey(manager.getRepository(ApiKey), org, presetKey);
+    });
+  }
+
+  async createKey(slug: string): Promise<IssuedKey> {
+    const org = await this.dataSource.getRepository(Org).findOneBy({ slug });
+    if (!org) throw notFound(ErrorCodes.ORG_NOT_FOUND, `Org ${slug} not found`);
+    return this.insertKey(this.dataSource.getRepository(ApiKey), org);
+  }
+
+  async revokeKey(keyId: string): Promise<void> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(ApiKey)
+      .set({ revokedAt: () => 'now()' })
+      .where('id = :keyId AND revoked_at IS NULL', { keyId })
+      .execute();
+    if (!result.affected) throw notFound(ErrorCodes.KEY_NOT_FOUND, `Active key ${keyId} not found`);
+    this.keyCache.clear();
+  }
+
+  async listKeys(slug: string): Promise<ApiKey[]> {
+    const org = await this.dataSource.getRepository(Org).findOneBy({ slug });
+    if (!org) throw notFound(ErrorCodes.ORG_NOT_FOUND, `Org ${slug} not found`);
+    return this.dataSource.getRepository(ApiKey).find({ where: { orgId: org.id }, order: { createdAt: 'ASC' } });
+  }
+
+  /**
+   * Creates the org and key named by BOOTSTRAP_ORG/BOOTSTRAP_API_KEY when missing. Idempotent, and
+   * safe when several API replicas start at once (the unique constraints settle the race).
+   */
+  async bootstrap(slug: string, key: string): Promise<void> {
+    const org = await this.dataSource.getRepository(Org).findOneBy({ slug });
+    try {
+      if (!org) {
+        await this.createOrg(slug, key);
+        return;
+      }
+      const known = await this.dataSource.getRepository(ApiKey).findOneBy({ keyHash: hashApiKey(key) });
+      if (!known) await this.insertKey(this.dataSource.getRepository(ApiKey), org, key);
+    } catch (error) {
+      const lostRace =
+        (error as { code?: string }).code === '23505' ||
+        (error instanceof DomainError && error.code === ErrorCodes.ORG_EXISTS);
+      if (!lostRace) throw error;
+    }
+  }
+
+  /**
+   * Resolves a presented key. With `orgSlug` (Basic auth) the key must belong to that org.
+   * Returns undefined for a missing, wrong or revoked key: callers answer 401 without detail.
+   */
+  async authenticate(key: string, orgSlug?: string): Promise<AuthenticatedKey | undefined> {
+    const hash = hashApiKey(key);
+    const cached = this.keyCache.get(hash);
+    let found = cached && cached.until > Date.now() ? cached.key : undefined;
+    if (!found) {
+      const rows: Array<{ id: string; key_hash: string; org_id: string; slug: string }> = await this.dataSource.query(
+        `SELECT k.id, k.key_hash, k.org_id, o.slug FROM api_keys k JOIN orgs o ON o.id = k.org_id
+         WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+        [hash],
+      );
+      const row = rows[0];
+      if (!row || !sameHash(row.key_hash, hash)) return undefined;
+      found = { orgId: row.org_id, orgSlug: row.slug, apiKeyId: row.id };
+      this.keyCache.set(hash, { key: found, until: Date.now() + KEY_CACHE_MS });
+    }
+    if (orgSlug !== undefined && orgSlug !== found.orgSlug) return undefined;
+    return found;
+  }
+
+  private async insertKey(
+    repo: ReturnType<DataSource['getRepository']>,
+    org: Org,
+    presetKey?: string,
+  ): Promise<IssuedKey> {
+    const key = presetKey ?? generateApiKey();
+    const saved = (await repo.save(
+      repo.create({ orgId: org.id, keyHash: hashApiKey(key), keyPrefix: keyPrefix(key) }),
+    )) as ApiKey;
+    return { id: saved.id, orgSlug: org.slug, key };
+  }
+}

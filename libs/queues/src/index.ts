@@ -1,0 +1,4 @@
+export * from './jobs';
+export { redisOptionsFromUrl } from './redis-connection';
+export { QueuesModule } from './queues.module';
+export { EventPublisher } from './event-publisher';
