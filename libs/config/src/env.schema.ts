@@ -91,7 +91,7 @@ export function validateEnvironment(env: Record<string, unknown>): EnvironmentVa
   const errors = validateSync(parsed, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) {
     const lines = errors.map(
-      (e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+      (e) => `  ${e.property}=${JSON.stringify(present[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`,
     );
     throw new InvalidEnvironmentError(`Invalid environment:\n${lines.join('\n')}`);
   }

@@ -1,0 +1,19 @@
+/**
+ * The environment every test process sees: its own database and its own Redis DB index, so tests
+ * never touch development data, and two checkouts can test side by side (TEST_DATABASE_NAME,
+ * TEST_REDIS_DB).
+ */
+export const TEST_DATABASE_NAME = process.env.TEST_DATABASE_NAME ?? 'optline_test';
+export const TEST_REDIS_DB = Number(process.env.TEST_REDIS_DB ?? 13);
+const PG_BASE = process.env.TEST_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432';
+const REDIS_BASE = process.env.TEST_REDIS_BASE ?? 'redis://127.0.0.1:6379';
+
+export const TEST_DATABASE_URL = `${PG_BASE}/${TEST_DATABASE_NAME}`;
+export const TEST_REDIS_URL = `${REDIS_BASE}/${TEST_REDIS_DB}`;
+
+process.env.DATABASE_URL = TEST_DATABASE_URL;
+process.env.REDIS_URL = TEST_REDIS_URL;
+process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'error';
+process.env.ALLOW_PRIVATE_CALLBACK_URLS = process.env.ALLOW_PRIVATE_CALLBACK_URLS ?? 'true';
+delete process.env.BOOTSTRAP_ORG;
+delete process.env.BOOTSTRAP_API_KEY;
