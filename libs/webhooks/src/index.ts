@@ -1,0 +1,3 @@
+export * from './signing';
+export * from './url-guard';
+export * from './webhook-sender';
