@@ -8,6 +8,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { BootstrapService } from './bootstrap.service';
 import { CapillaryModule } from './capillary/capillary.module';
 import { EventNotifierModule } from './common/event-notifier.module';
+import { DeliveriesModule } from './deliveries/deliveries.module';
 import { NativeExceptionFilter } from './common/native-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { HealthModule } from './health/health.module';
@@ -22,6 +23,7 @@ import { loggerOptions } from './logger';
     DomainModule,
     HealthModule,
     CapillaryModule,
+    DeliveriesModule,
   ],
   providers: [
     // Registered as app providers (not in main.ts) so the test app factory gets them too.

@@ -3,23 +3,31 @@ import { loadConfig } from '@app/config';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { startHealthServer } from './health-server';
+import { QueueDepthCollector } from './queue-depth.collector';
 import { WorkerHealth } from './worker-health';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   // An application context: the worker consumes queues and serves no public HTTP.
-  const app = await NestFactory.createApplicationContext(WorkerModule);
-  app.enableShutdownHooks();
-  const server = await startHealthServer(app.get(WorkerHealth), config.workerPort);
-  new Logger('Worker').log(`Worker ready; health on :${config.workerPort}`);
-  const stop = async () => {
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn', 'log'] });
+  const collector = app.get(QueueDepthCollector);
+  const server = await startHealthServer(app.get(WorkerHealth), config.workerPort, () => collector.render());
+  const logger = new Logger('Worker');
+  logger.log(`Worker ready; health and metrics on :${config.workerPort}`);
+
+  // SIGTERM: stop taking jobs, let the batches in flight finish (BullMQ waits for active jobs), exit.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: finishing the batches in flight`);
     server.close();
     await app.close();
     process.exit(0);
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((error) => {

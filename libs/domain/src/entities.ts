@@ -5,6 +5,8 @@ import { Consent } from './consents/consent.entity';
 import { CustomerIdentifier } from './customers/customer-identifier.entity';
 import { CustomerProfile } from './customers/customer-profile.entity';
 import { Customer } from './customers/customer.entity';
+import { DeliveryAttempt } from './deliveries/delivery-attempt.entity';
+import { DeliveryBatch } from './deliveries/delivery-batch.entity';
 import { OutboxEvent } from './events/outbox-event.entity';
 import { ApiKey } from './orgs/api-key.entity';
 import { Org } from './orgs/org.entity';
@@ -21,4 +23,6 @@ export const ENTITIES = [
   OutboxEvent,
   Callback,
   EventSubscription,
+  DeliveryBatch,
+  DeliveryAttempt,
 ];

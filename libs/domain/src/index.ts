@@ -21,4 +21,6 @@ export * from './events/event-notifier';
 export * from './events/outbox';
 export * from './callbacks/callback.entity';
 export * from './callbacks/event-subscription.entity';
+export * from './callbacks/subscription-matcher';
+export * from './deliveries';
 export * from './domain.module';

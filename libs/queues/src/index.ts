@@ -2,3 +2,4 @@ export * from './jobs';
 export { redisOptionsFromUrl } from './redis-connection';
 export { QueuesModule } from './queues.module';
 export { EventPublisher } from './event-publisher';
+export { assertHandlers } from './job-handlers';

@@ -10,8 +10,6 @@ export enum QueueName {
 export enum JobName {
   /** Fan the given outbox events out to matching subscriptions. */
   FAN_OUT = 'fan-out',
-  /** Re-publish outbox rows left unfanned and re-schedule idle flushes. */
-  SWEEP = 'sweep',
   /** Send the next batch(es) of one subscription. */
   FLUSH = 'flush',
   /** A subscription changed (created, updated, resumed): drop caches, release held events. */
@@ -20,8 +18,7 @@ export enum JobName {
 
 export type JobPayload =
   | { name: JobName.FAN_OUT; data: { eventIds: string[] } }
-  | { name: JobName.SWEEP; data: Record<string, never> }
-  | { name: JobName.FLUSH; data: { subscriptionId: string } }
+  | { name: JobName.FLUSH; data: { subscriptionId: string; timer?: boolean } }
   | { name: JobName.SUBSCRIPTION_CHANGED; data: { orgId: string; subscriptionId?: string; resumed?: boolean } };
 
 export type JobData<N extends JobName> = Extract<JobPayload, { name: N }>['data'];
@@ -29,7 +26,9 @@ export type JobData<N extends JobName> = Extract<JobPayload, { name: N }>['data'
 /** Which queue carries which job. */
 export const QUEUE_OF: Record<JobName, QueueName> = {
   [JobName.FAN_OUT]: QueueName.EVENTS,
-  [JobName.SWEEP]: QueueName.EVENTS,
   [JobName.SUBSCRIPTION_CHANGED]: QueueName.EVENTS,
   [JobName.FLUSH]: QueueName.DELIVERIES,
 };
+
+/** Redis pub/sub channel on which every worker hears that an org's subscriptions changed. */
+export const SUBSCRIPTIONS_CHANGED_CHANNEL = 'optline:subscriptions-changed';

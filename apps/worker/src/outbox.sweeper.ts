@@ -1,0 +1,57 @@
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { BatchesService, FanOutService } from '@app/domain';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { FanOutRunner } from './fan-out.runner';
+import { FlushScheduler } from './flush-scheduler';
+
+export const SWEEP_INTERVAL_MS = Number(process.env.SWEEP_INTERVAL_MS ?? 2000);
+/** Events younger than this are left to the fast path (the API's own job). */
+const UNFANNED_GRACE_MS = 2000;
+
+/**
+ * Recovery, driven by Postgres alone: re-runs fan-out for events left unfanned (the API died
+ * between commit and publish, or Redis lost the job), re-schedules the flush of subscriptions
+ * with work due, and expires held events past the retention window.
+ *
+ * It runs on a timer in every worker rather than as a BullMQ repeatable job, because a
+ * repeatable job lives in Redis and would be lost with it: the very failure it must repair.
+ */
+@Injectable()
+export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxSweeper.name);
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly fanOut: FanOutService,
+    private readonly runner: FanOutRunner,
+    private readonly batches: BatchesService,
+    private readonly scheduler: FlushScheduler,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    void this.sweep();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async sweep(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      if (await this.fanOut.hasStaleUnfanned(UNFANNED_GRACE_MS)) await this.runner.drain();
+      const due = await this.batches.subscriptionsNeedingFlush(this.config.webhooks.flushMs);
+      await this.scheduler.now(due);
+      const expired = await this.batches.expireHeld(this.config.webhooks.holdDays);
+      if (expired > 0) this.logger.warn(`Expired ${expired} held deliveries older than ${this.config.webhooks.holdDays} days`);
+    } catch (error) {
+      this.logger.error(`Sweep failed: ${(error as Error).message}`);
+    } finally {
+      this.running = false;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The worker's Prometheus metrics, served on WORKER_PORT at /metrics. */
+@Injectable()
+export class WorkerMetrics {
+  readonly registry = new Registry();
+
+  readonly eventsFannedOut = new Counter({
+    name: 'optline_events_fanned_out_total',
+    help: 'Outbox events fanned out to subscriptions',
+    registers: [this.registry],
+  });
+  readonly deliveriesCreated = new Counter({
+    name: 'optline_deliveries_created_total',
+    help: 'Deliveries recorded (one per event per matching subscription)',
+    registers: [this.registry],
+  });
+  readonly eventsDelivered = new Counter({
+    name: 'optline_events_delivered_total',
+    help: 'Events in batches the consumer acknowledged with a 2xx',
+    registers: [this.registry],
+  });
+  readonly attempts = new Counter({
+    name: 'optline_webhook_attempts_total',
+    help: 'Webhook attempts by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveryLatency = new Histogram({
+    name: 'optline_delivery_latency_seconds',
+    help: 'From an event occurredAt to the 2xx that acknowledged it',
+    buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
+    registers: [this.registry],
+  });
+  readonly deliveriesByState = new Gauge({
+    name: 'optline_deliveries',
+    help: 'Deliveries by state (held = pending for a PAUSED subscription)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({
+    name: 'optline_queue_jobs',
+    help: 'BullMQ jobs by queue and state',
+    labelNames: ['queue', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'optline_worker_' });
+  }
+}

@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { EventSubscription } from '../callbacks/event-subscription.entity';
+import { conflict, ErrorCodes, notFound } from '../common/domain-error';
+import { DeliveryAttempt } from './delivery-attempt.entity';
+import { BatchState, DeliveryBatch } from './delivery-batch.entity';
+
+export interface BatchWithAttempts extends DeliveryBatch {
+  attempts: DeliveryAttempt[];
+}
+
+export interface DeliveryCounts {
+  pending: number;
+  held: number;
+  inFlight: number;
+  delivered: number;
+  failed: number;
+  expired: number;
+}
+
+/** The operator's view of deliveries: batches and attempts, counts, redelivery and replay. */
+@Injectable()
+export class DeliveriesService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async subscriptionByName(orgId: string, name: string): Promise<EventSubscription> {
+    const subscription = await this.dataSource.getRepository(EventSubscription).findOneBy({ orgId, name });
+    if (!subscription) throw notFound(ErrorCodes.SUBSCRIPTION_NOT_FOUND, `Subscription ${name} not found`);
+    return subscription;
+  }
+
+  async listBatches(
+    orgId: string,
+    subscriptionName: string,
+    query: { state?: BatchState; limit: number; offset: number },
+  ): Promise<{ total: number; batches: BatchWithAttempts[] }> {
+    const subscription = await this.subscriptionByName(orgId, subscriptionName);
+    const [batches, total] = await this.dataSource.getRepository(DeliveryBatch).findAndCount({
+      where: { orgId, subscriptionId: subscription.id, ...(query.state ? { state: query.state } : {}) },
+      order: { createdAt: 'DESC' },
+      take: query.limit,
+      skip: query.offset,
+    });
+    const attempts = batches.length
+      ? await this.dataSource
+          .getRepository(DeliveryAttempt)
+          .createQueryBuilder('a')
+          .where('a.batch_id IN (:...ids)', { ids: batches.map((b) => b.id) })
+          .orderBy('a.attempt_number', 'ASC')
+          .addOrderBy('a.id', 'ASC')
+          .getMany()
+      : [];
+    return { total, batches: batches.map((b) => Object.assign(b, { attempts: attempts.filter((a) => a.batchId === b.id) })) };
+  }
+
+  async counts(orgId: string, subscriptionName: string): Promise<DeliveryCounts> {
+    const subscription = await this.subscriptionByName(orgId, subscriptionName);
+    const rows: Array<{ state: string; n: number }> = await this.dataSource.query(
+      'SELECT state, count(*)::int AS n FROM deliveries WHERE subscription_id = $1 GROUP BY state',
+      [subscription.id],
+    );
+    const n = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
+    const paused = subscription.status === 'PAUSED';
+    return {
+      pending: paused ? 0 : n('PENDING'),
+      held: paused ? n('PENDING') : 0,
+      inFlight: n('IN_BATCH'),
+      delivered: n('DELIVERED'),
+      failed: n('FAILED'),
+      expired: n('EXPIRED'),
+    };
+  }
+
+  /**
+   * Puts a failed batch back in line with the same id and events. It goes out next, ahead of any
+   * held events, once the subscription is ACTIVE (a failure paused it; resuming releases both).
+   */
+  async redeliver(orgId: string, batchId: string): Promise<{ subscriptionId: string }> {
+    return this.dataSource.transaction(async (m) => {
+      const [batch] = await m.query('SELECT id, subscription_id, state FROM delivery_batches WHERE id = $1 AND org_id = $2 FOR UPDATE', [
+        batchId,
+        orgId,
+      ]);
+      if (!batch) throw notFound(ErrorCodes.BATCH_NOT_FOUND, `Batch ${batchId} not found`);
+      if (batch.state !== BatchState.FAILED) {
+        throw conflict(ErrorCodes.BATCH_NOT_FAILED, `Batch ${batchId} is ${batch.state}; only a FAILED batch can be redelivered`);
+      }
+      const [open] = await m.query(`SELECT id FROM delivery_batches WHERE subscription_id = $1 AND state = 'SENDING'`, [
+        batch.subscription_id,
+      ]);
+      if (open) throw conflict(ErrorCodes.BATCH_IN_FLIGHT, `Batch ${open.id} of this subscription is still being sent; retry when it is done`);
+      await m.query(
+        `UPDATE delivery_batches SET state = 'SENDING', attempt_count = 0, next_attempt_at = now(), lease_until = NULL,
+                failed_at = NULL, failure_reason = NULL WHERE id = $1`,
+        [batchId],
+      );
+      await m.query(`UPDATE deliveries SET state = 'IN_BATCH', updated_at = now() WHERE batch_id = $1`, [batchId]);
+      return { subscriptionId: batch.subscription_id };
+    });
+  }
+
+  /** Events already delivered since `since`, queued again as new deliveries marked as replays. */
+  async replay(orgId: string, subscriptionName: string, since: Date): Promise<{ subscriptionId: string; replayed: number }> {
+    const subscription = await this.subscriptionByName(orgId, subscriptionName);
+    const rows: unknown[] = await this.dataSource.query(
+      `INSERT INTO deliveries (org_id, subscription_id, event_id, replay)
+       SELECT d.org_id, d.subscription_id, d.event_id, true
+       FROM deliveries d JOIN events e ON e.id = d.event_id
+       WHERE d.subscription_id = $1 AND d.state = 'DELIVERED' AND NOT d.replay AND e.occurred_at >= $2
+       ORDER BY d.id
+       RETURNING id`,
+      [subscription.id, since],
+    );
+    return { subscriptionId: subscription.id, replayed: rows.length };
+  }
+}

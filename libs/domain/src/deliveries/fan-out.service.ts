@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { subscriptionMatches } from '../callbacks/subscription-matcher';
+import { SubscriptionCache } from './subscription-cache';
+
+/**
+ * Fan-out runs one pass at a time across every worker (this advisory lock), so deliveries are
+ * numbered in the order events were committed, and per-subscription order follows from it.
+ */
+const FAN_OUT_LOCK = 7_401_222;
+
+export interface FanOutResult {
+  events: number;
+  deliveries: number;
+  /** Subscriptions that received new deliveries, with their org. */
+  subscriptions: Array<{ id: string; orgId: string }>;
+}
+
+@Injectable()
+export class FanOutService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cache: SubscriptionCache,
+  ) {}
+
+  /**
+   * Claims up to `limit` events not yet fanned out, records one delivery per matching subscription
+   * and marks the events fanned out, in one transaction. Running it twice matches nothing twice:
+   * the second pass sees the events as fanned out, and the unique index refuses a duplicate.
+   */
+  async fanOutOnce(limit = 2000): Promise<FanOutResult> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [FAN_OUT_LOCK]);
+      const events: Array<{ id: string; org_id: string; type: string; campaign_name: string | null }> =
+        await manager.query(
+          `SELECT id, org_id, type, campaign_name FROM events
+           WHERE fanned_out_at IS NULL ORDER BY seq LIMIT $1`,
+          [limit],
+        );
+      if (events.length === 0) return { events: 0, deliveries: 0, subscriptions: [] };
+
+      const subscriptionsByOrg = await this.cache.forOrgs([...new Set(events.map((e) => e.org_id))], manager);
+      const orgIds: string[] = [];
+      const subscriptionIds: string[] = [];
+      const eventIds: string[] = [];
+      const touched = new Map<string, string>();
+      for (const event of events) {
+        for (const subscription of subscriptionsByOrg.get(event.org_id) ?? []) {
+          if (!subscriptionMatches(subscription, { type: event.type, campaignName: event.campaign_name })) continue;
+          orgIds.push(event.org_id);
+          subscriptionIds.push(subscription.id);
+          eventIds.push(event.id);
+          touched.set(subscription.id, event.org_id);
+        }
+      }
+      let inserted = 0;
+      if (eventIds.length > 0) {
+        // A subscription deleted since the cache was filled is skipped, not an error.
+        const result: unknown[] = await manager.query(
+          `INSERT INTO deliveries (org_id, subscription_id, event_id)
+           SELECT x.org_id, x.subscription_id, x.event_id
+           FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) WITH ORDINALITY AS x(org_id, subscription_id, event_id, n)
+           WHERE EXISTS (SELECT 1 FROM event_subscriptions s WHERE s.id = x.subscription_id)
+           ORDER BY x.n
+           ON CONFLICT (subscription_id, event_id) WHERE NOT replay DO NOTHING
+           RETURNING id`,
+          [orgIds, subscriptionIds, eventIds],
+        );
+        inserted = result.length;
+      }
+      await manager.query('UPDATE events SET fanned_out_at = now() WHERE id = ANY($1::uuid[])', [events.map((e) => e.id)]);
+      return {
+        events: events.length,
+        deliveries: inserted,
+        subscriptions: [...touched].map(([id, orgId]) => ({ id, orgId })),
+      };
+    });
+  }
+
+  /** Is anything left unfanned for longer than `olderThanMs`? (The sweeper's question.) */
+  async hasStaleUnfanned(olderThanMs: number): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM events WHERE fanned_out_at IS NULL AND created_at < now() - make_interval(secs => $1::float / 1000) LIMIT 1`,
+      [olderThanMs],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,56 @@
+/** An outbox event row as the worker reads it for a batch. */
+export interface BatchEventRow {
+  id: string;
+  type: string;
+  occurred_at: Date;
+  customer_id: string | number | null;
+  channel: string | null;
+  campaign_id: string | null;
+  campaign_name: string | null;
+  recipient: string | null;
+  payload: Record<string, unknown>;
+  replay?: boolean;
+}
+
+export interface WebhookEvent {
+  eventId: string;
+  eventType: string;
+  occurredAt: string;
+  customerId: number | null;
+  recipient: string | null;
+  campaignId: string | null;
+  campaignName: string | null;
+  channelType: string | null;
+  failureType?: unknown;
+  failureReason?: unknown;
+  consent?: unknown;
+  data?: unknown;
+}
+
+export interface WebhookBody {
+  subscriptionName: string;
+  callBackName: string;
+  batchId: string;
+  replay: boolean;
+  events: WebhookEvent[];
+}
+
+/** One event as consumers receive it: the Responsys fields, plus consent fields for consent events. */
+export function toWebhookEvent(row: BatchEventRow): WebhookEvent {
+  const payload = row.payload ?? {};
+  const event: WebhookEvent = {
+    eventId: row.id,
+    eventType: row.type,
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    customerId: row.customer_id === null ? null : Number(row.customer_id),
+    recipient: row.recipient,
+    campaignId: row.campaign_id,
+    campaignName: row.campaign_name,
+    channelType: row.channel,
+  };
+  if (payload.failureType !== undefined) event.failureType = payload.failureType;
+  if (payload.failureReason !== undefined) event.failureReason = payload.failureReason;
+  if (payload.consent !== undefined) event.consent = payload.consent;
+  if (payload.data !== undefined) event.data = payload.data;
+  return event;
+}
