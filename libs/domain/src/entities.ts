@@ -5,6 +5,7 @@ import { Consent } from './consents/consent.entity';
 import { CustomerIdentifier } from './customers/customer-identifier.entity';
 import { CustomerProfile } from './customers/customer-profile.entity';
 import { Customer } from './customers/customer.entity';
+import { IngestRequest } from './events/ingest-request.entity';
 import { OutboxEvent } from './events/outbox-event.entity';
 import { ApiKey } from './orgs/api-key.entity';
 import { Org } from './orgs/org.entity';
@@ -21,4 +22,5 @@ export const ENTITIES = [
   OutboxEvent,
   Callback,
   EventSubscription,
+  IngestRequest,
 ];
