@@ -8,10 +8,12 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { BootstrapService } from './bootstrap.service';
 import { CapillaryModule } from './capillary/capillary.module';
 import { EventNotifierModule } from './common/event-notifier.module';
+import { EventsModule } from './events/events.module';
 import { NativeExceptionFilter } from './common/native-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logger';
+import { ResponsysModule } from './responsys/responsys.module';
 
 @Module({
   imports: [
@@ -22,6 +24,8 @@ import { loggerOptions } from './logger';
     DomainModule,
     HealthModule,
     CapillaryModule,
+    ResponsysModule,
+    EventsModule,
   ],
   providers: [
     // Registered as app providers (not in main.ts) so the test app factory gets them too.

@@ -181,7 +181,10 @@ export class CallbacksService implements OnModuleDestroy {
       ['url', 'Callback URL', input.url],
       ['backupUrl', 'Backup URL', input.backupUrl],
     ] as const) {
-      if (!url) continue;
+      if (!url) {
+        if (field === 'url') throw invalid(ErrorCodes.INVALID_CALLBACK_URL, `${label}: none given`, { field });
+        continue;
+      }
       try {
         await assertCallbackUrlAllowed(url, allowPrivate);
       } catch (error) {
