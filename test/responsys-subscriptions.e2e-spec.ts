@@ -237,6 +237,15 @@ describe('Responsys event subscriptions', () => {
     expect(anonymous.body).toEqual(responsysError('Unauthorized', 'UNAUTHORIZED', 'Unauthorized'));
   });
 
+  it('answers a body that is not JSON, and an unknown path, in the Responsys body too', async () => {
+    const badJson = await api.post(SUBS, '{"subscriptionName": ', org);
+    expect(badJson.status).toBe(400);
+    expect(badJson.body).toMatchObject({ type: '', title: 'Invalid request parameters', errorCode: 'INVALID_PARAMETER', errorDetails: [] });
+    const unknownPath = await api.get(`${NOTIFICATIONS}/nothing/here`, org);
+    expect(unknownPath.status).toBe(404);
+    expect(unknownPath.body).toMatchObject({ type: '', title: 'Object not found', errorCode: 'OBJECT_NOT_FOUND' });
+  });
+
   it('lists every event type with its channel and description', async () => {
     const res = await api.get(`${NOTIFICATIONS}/eventList`, org);
     expect(res.status).toBe(200);
