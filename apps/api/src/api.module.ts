@@ -9,10 +9,12 @@ import { BootstrapService } from './bootstrap.service';
 import { CapillaryModule } from './capillary/capillary.module';
 import { EventNotifierModule } from './common/event-notifier.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
+import { EventsModule } from './events/events.module';
 import { NativeExceptionFilter } from './common/native-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logger';
+import { ResponsysModule } from './responsys/responsys.module';
 
 @Module({
   imports: [
@@ -24,6 +26,8 @@ import { loggerOptions } from './logger';
     HealthModule,
     CapillaryModule,
     DeliveriesModule,
+    ResponsysModule,
+    EventsModule,
   ],
   providers: [
     // Registered as app providers (not in main.ts) so the test app factory gets them too.

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { CallbacksService } from './callbacks/callbacks.service';
+import { EventSubscriptionsService } from './callbacks/event-subscriptions.service';
 import { ConsentsService } from './consents/consents.service';
 import { CustomersService } from './customers/customers.service';
+import { EventIngestService } from './events/event-ingest.service';
 import { OrgsService } from './orgs/orgs.service';
 
 /**
@@ -8,7 +11,7 @@ import { OrgsService } from './orgs/orgs.service';
  * queue publisher; the CLI to a no-op, since its changes never emit events).
  */
 @Module({
-  providers: [OrgsService, CustomersService, ConsentsService],
-  exports: [OrgsService, CustomersService, ConsentsService],
+  providers: [OrgsService, CustomersService, ConsentsService, CallbacksService, EventSubscriptionsService, EventIngestService],
+  exports: [OrgsService, CustomersService, ConsentsService, CallbacksService, EventSubscriptionsService, EventIngestService],
 })
 export class DomainModule {}

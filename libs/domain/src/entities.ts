@@ -7,6 +7,7 @@ import { CustomerProfile } from './customers/customer-profile.entity';
 import { Customer } from './customers/customer.entity';
 import { DeliveryAttempt } from './deliveries/delivery-attempt.entity';
 import { DeliveryBatch } from './deliveries/delivery-batch.entity';
+import { IngestRequest } from './events/ingest-request.entity';
 import { OutboxEvent } from './events/outbox-event.entity';
 import { ApiKey } from './orgs/api-key.entity';
 import { Org } from './orgs/org.entity';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   EventSubscription,
   DeliveryBatch,
   DeliveryAttempt,
+  IngestRequest,
 ];

@@ -6,3 +6,4 @@ export * from './webhook-receiver';
 export * from './worker-process';
 export * from './delivery-fixtures';
 export * from './test-worker';
+export * from './notifications';

@@ -48,9 +48,13 @@ export function toWebhookEvent(row: BatchEventRow): WebhookEvent {
     campaignName: row.campaign_name,
     channelType: row.channel,
   };
-  if (payload.failureType !== undefined) event.failureType = payload.failureType;
-  if (payload.failureReason !== undefined) event.failureReason = payload.failureReason;
+  const data = (payload.data ?? {}) as Record<string, unknown>;
+  // Outcome events: ingest stores the caller's reason; a failureType may ride in `data`.
+  const failureType = payload.failureType ?? data.failureType;
+  const failureReason = payload.failureReason ?? (payload.consent === undefined ? payload.reason : undefined);
+  if (failureType !== undefined && failureType !== null) event.failureType = failureType;
+  if (failureReason !== undefined && failureReason !== null) event.failureReason = failureReason;
   if (payload.consent !== undefined) event.consent = payload.consent;
-  if (payload.data !== undefined) event.data = payload.data;
+  if (payload.data !== undefined && Object.keys(data).length > 0) event.data = payload.data;
   return event;
 }

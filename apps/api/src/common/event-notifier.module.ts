@@ -1,8 +1,8 @@
-import { EventNotifier } from '@app/domain';
+import { EventNotifier, SubscriptionChange } from '@app/domain';
 import { EventPublisher, QueuesModule } from '@app/queues';
 import { Global, Injectable, Module } from '@nestjs/common';
 
-/** The API's EventNotifier: after commit, hand the new event ids to the `events` queue. */
+/** The API's EventNotifier: after commit, hand new event ids and subscription changes to the `events` queue. */
 @Injectable()
 export class QueueEventNotifier extends EventNotifier {
   constructor(private readonly publisher: EventPublisher) {
@@ -11,6 +11,10 @@ export class QueueEventNotifier extends EventNotifier {
 
   eventsCommitted(eventIds: string[]): Promise<void> {
     return this.publisher.publishEvents(eventIds);
+  }
+
+  override subscriptionChanged(change: SubscriptionChange): Promise<void> {
+    return this.publisher.subscriptionChanged(change);
   }
 }
 

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import { FastifyReply } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { classifyFailure } from './failure';
+import { ERROR_BODY_BY_PREFIX } from './route-error-bodies';
 
 /**
  * The default error body for optline's own endpoints: `{ "error": { code, message, details } }`.
@@ -11,6 +12,12 @@ export class NativeExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const failure = classifyFailure(exception);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const url = host.switchToHttp().getRequest<FastifyRequest>()?.url ?? '';
+    const dialect = ERROR_BODY_BY_PREFIX.find(([prefix]) => url.startsWith(prefix));
+    if (dialect) {
+      reply.status(failure.status).send(dialect[1](failure));
+      return;
+    }
     const details = failure.issues.map((i) => ({ field: i.path, message: i.message }));
     reply.status(failure.status).send({
       error: {

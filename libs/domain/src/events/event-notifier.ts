@@ -1,7 +1,21 @@
+/** A callback or event subscription changed: the worker drops its caches; `resumed` releases held events. */
+export interface SubscriptionChange {
+  orgId: string;
+  subscriptionId?: string;
+  /** The subscription went from PAUSED to ACTIVE. */
+  resumed?: boolean;
+}
+
 /**
- * Told about events after their transaction commits. The domain knows no queue; the API binds
- * this to the BullMQ publisher. Implementations must not throw: the outbox is the source of truth.
+ * Told about events and subscription changes after their transaction commits. The domain knows no
+ * queue; the API binds this to the BullMQ publisher. Implementations must not throw: the outbox
+ * is the source of truth.
  */
 export abstract class EventNotifier {
   abstract eventsCommitted(eventIds: string[]): Promise<void>;
+
+  /** No-op unless overridden (the CLI changes no subscriptions). */
+  subscriptionChanged(_change: SubscriptionChange): Promise<void> {
+    return Promise.resolve();
+  }
 }
