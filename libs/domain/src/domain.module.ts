@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConsentDecisionsService } from './consents/consent-decisions.service';
 import { ConsentsService } from './consents/consents.service';
 import { CustomersService } from './customers/customers.service';
 import { OrgsService } from './orgs/orgs.service';
@@ -8,7 +9,7 @@ import { OrgsService } from './orgs/orgs.service';
  * queue publisher; the CLI to a no-op, since its changes never emit events).
  */
 @Module({
-  providers: [OrgsService, CustomersService, ConsentsService],
-  exports: [OrgsService, CustomersService, ConsentsService],
+  providers: [OrgsService, CustomersService, ConsentsService, ConsentDecisionsService],
+  exports: [OrgsService, CustomersService, ConsentsService, ConsentDecisionsService],
 })
 export class DomainModule {}
