@@ -6,8 +6,10 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { BootstrapService } from './bootstrap.service';
+import { AltcraftModule } from './altcraft/altcraft.module';
 import { CapillaryModule } from './capillary/capillary.module';
 import { EventNotifierModule } from './common/event-notifier.module';
+import { ConsentsModule } from './consents/consents.module';
 import { NativeExceptionFilter } from './common/native-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { HealthModule } from './health/health.module';
@@ -22,6 +24,8 @@ import { loggerOptions } from './logger';
     DomainModule,
     HealthModule,
     CapillaryModule,
+    ConsentsModule,
+    AltcraftModule,
   ],
   providers: [
     // Registered as app providers (not in main.ts) so the test app factory gets them too.
