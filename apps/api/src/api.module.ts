@@ -14,6 +14,7 @@ import { NativeExceptionFilter } from './common/native-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logger';
+import { WmModule } from './wm/wm.module';
 
 @Module({
   imports: [
@@ -26,6 +27,7 @@ import { loggerOptions } from './logger';
     CapillaryModule,
     ConsentsModule,
     AltcraftModule,
+    WmModule,
   ],
   providers: [
     // Registered as app providers (not in main.ts) so the test app factory gets them too.
