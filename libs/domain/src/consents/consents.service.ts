@@ -150,10 +150,11 @@ export class ConsentsService {
     const outcome: ConsentOutcome = { applied: [], unchanged: [], before };
     const pending: Array<{ index: number; change: ConsentChange; previousStatus: ConsentStatus | null }> = [];
     command.changes.forEach((asked, index) => {
-      const key = consentKeyString({ ...asked, address: normalizeAddress(asked.channel, asked.address) });
+      const address = normalizeAddress(asked.channel, asked.address);
+      const key = consentKeyString({ ...asked, address });
       const previousStatus = current.get(key) ?? null;
       const status = asked.keepRecordedStatus && previousStatus ? previousStatus : asked.status;
-      const change = { ...asked, address: normalizeAddress(asked.channel, asked.address), status };
+      const change = { ...asked, address, status };
       const unchanged =
         previousStatus === null ? !command.createMissing && status === DEFAULT_CONSENT_STATUS : previousStatus === status;
       if (unchanged) {
