@@ -6,15 +6,18 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { BootstrapService } from './bootstrap.service';
+import { AltcraftModule } from './altcraft/altcraft.module';
 import { CapillaryModule } from './capillary/capillary.module';
 import { EventNotifierModule } from './common/event-notifier.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EventsModule } from './events/events.module';
+import { ConsentsModule } from './consents/consents.module';
 import { NativeExceptionFilter } from './common/native-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logger';
 import { ResponsysModule } from './responsys/responsys.module';
+import { WmModule } from './wm/wm.module';
 
 @Module({
   imports: [
@@ -28,6 +31,9 @@ import { ResponsysModule } from './responsys/responsys.module';
     DeliveriesModule,
     ResponsysModule,
     EventsModule,
+    ConsentsModule,
+    AltcraftModule,
+    WmModule,
   ],
   providers: [
     // Registered as app providers (not in main.ts) so the test app factory gets them too.

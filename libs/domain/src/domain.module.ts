@@ -1,17 +1,28 @@
 import { Module } from '@nestjs/common';
 import { CallbacksService } from './callbacks/callbacks.service';
 import { EventSubscriptionsService } from './callbacks/event-subscriptions.service';
+import { ConsentDecisionsService } from './consents/consent-decisions.service';
 import { ConsentsService } from './consents/consents.service';
 import { CustomersService } from './customers/customers.service';
 import { EventIngestService } from './events/event-ingest.service';
 import { OrgsService } from './orgs/orgs.service';
+
+const SERVICES = [
+  OrgsService,
+  CustomersService,
+  ConsentsService,
+  ConsentDecisionsService,
+  CallbacksService,
+  EventSubscriptionsService,
+  EventIngestService,
+];
 
 /**
  * The domain services. The importing app must provide an `EventNotifier` (the API binds it to the
  * queue publisher; the CLI to a no-op, since its changes never emit events).
  */
 @Module({
-  providers: [OrgsService, CustomersService, ConsentsService, CallbacksService, EventSubscriptionsService, EventIngestService],
-  exports: [OrgsService, CustomersService, ConsentsService, CallbacksService, EventSubscriptionsService, EventIngestService],
+  providers: SERVICES,
+  exports: SERVICES,
 })
 export class DomainModule {}

@@ -7,3 +7,4 @@ export * from './worker-process';
 export * from './delivery-fixtures';
 export * from './test-worker';
 export * from './notifications';
+export * from './queries';

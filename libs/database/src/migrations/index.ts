@@ -1,6 +1,12 @@
 import { Init1763769600000 } from './1763769600000-init';
 import { IngestRequests1763770100000 } from './1763770100000-ingest-requests';
+import { ConsentAddressType1763771000000 } from './1763771000000-consent-address-type';
 import { Deliveries1763772000000 } from './1763772000000-deliveries';
 
 /** Migrations in order. Listed explicitly so the build needs no glob and nothing is missed. */
-export const MIGRATIONS = [Init1763769600000, IngestRequests1763770100000, Deliveries1763772000000];
+export const MIGRATIONS = [
+  Init1763769600000,
+  IngestRequests1763770100000,
+  ConsentAddressType1763771000000,
+  Deliveries1763772000000,
+];

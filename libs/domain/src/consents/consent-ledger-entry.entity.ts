@@ -31,6 +31,9 @@ export class ConsentLedgerEntry {
   @Column({ default: '' })
   address: string;
 
+  @Column({ name: 'address_type', type: 'text', nullable: true })
+  addressType: string | null;
+
   @Column({ name: 'previous_status', type: 'text', nullable: true })
   previousStatus: ConsentStatus | null;
 

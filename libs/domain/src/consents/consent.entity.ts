@@ -32,6 +32,10 @@ export class Consent {
   @Column({ default: '' })
   address: string;
 
+  /** What kind of address it is, when the caller says (WM's selection type: BPHONE ...). */
+  @Column({ name: 'address_type', type: 'text', nullable: true })
+  addressType: string | null;
+
   @Column({ type: 'text' })
   status: ConsentStatus;
 

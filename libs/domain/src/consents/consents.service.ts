@@ -8,14 +8,28 @@ import { ErrorCodes, notFound } from '../common/domain-error';
 import { consentEventType } from '../events/event-catalogue';
 import { EventNotifier } from '../events/event-notifier';
 import { insertOutboxEvents, NewEvent } from '../events/outbox';
+import { CustomerIdentity, CustomersService } from '../customers/customers.service';
 import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
 import { ConsentKey, consentKeyString } from './consent-key';
 import { Consent } from './consent.entity';
+import { normalizeAddress } from './contact-address';
 
 export interface ConsentChange extends ConsentKey {
   status: ConsentStatus;
+  /**
+   * true: when a record exists its status is kept and `status` only applies to a new record
+   * (Altcraft's omitted status: "pass it only when you need to update the status").
+   */
+  keepRecordedStatus?: boolean;
+  /** What kind of address `address` is, when the caller says (WM's selection type). */
+  addressType?: string | null;
   orgUnitId?: string | null;
   sourceName?: string | null;
+}
+
+/** A consent record as it stood before a command. */
+export interface RecordedState extends ConsentKey {
+  status: ConsentStatus;
 }
 
 /** One request's worth of consent changes for one customer, with why and on whose behalf. */
@@ -31,6 +45,12 @@ export interface ConsentCommand {
   proof?: Record<string, unknown> | null;
   /** false writes state and ledger but emits no event (Altcraft's skip_triggers). */
   emitEvents?: boolean;
+  /**
+   * true: a key without a record gets one (with its ledger row and event) even when the status
+   * asked for is the implicit default, so the subscription exists from then on (Altcraft, WM).
+   * false (the default): a missing record counts as the implicit default (Capillary's rule).
+   */
+  createMissing?: boolean;
   occurredAt?: Date;
 }
 
@@ -46,7 +66,20 @@ export interface AppliedChange {
 export interface ConsentOutcome {
   applied: AppliedChange[];
   /** Items that asked for the state the customer already had: no ledger row, no event. */
-  unchanged: Array<{ index: number; change: ConsentChange }>;
+  unchanged: Array<{ index: number; change: ConsentChange; previousStatus: ConsentStatus | null }>;
+  /** Every record of the customer as it stood before the command (read under the lock). */
+  before: RecordedState[];
+}
+
+/** A customer named by an identifier in a source and account, rather than by optline's id. */
+export interface IdentifiedCommand extends Omit<ConsentCommand, 'customerId'> {
+  identity: CustomerIdentity;
+}
+
+export interface IdentifiedOutcome extends ConsentOutcome {
+  customerId: number;
+  /** true when no customer had the identifier: one was created for it. */
+  customerCreated: boolean;
 }
 
 @Injectable()
@@ -54,6 +87,7 @@ export class ConsentsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notifier: EventNotifier,
+    private readonly customers: CustomersService,
   ) {}
 
   /**
@@ -67,6 +101,30 @@ export class ConsentsService {
     return outcome;
   }
 
+  /**
+   * The same for a customer named by an identifier; an unknown identifier creates the customer,
+   * in the same transaction, so a rejected command leaves no customer behind. Two first requests
+   * racing for one identifier: the loser's insert conflicts, and it retries and finds the winner.
+   */
+  async applyToIdentified(actor: ActorContext, command: IdentifiedCommand): Promise<IdentifiedOutcome> {
+    const { identity, ...rest } = command;
+    const run = () =>
+      this.dataSource.transaction(async (manager) => {
+        const found = await this.customers.findOrCreateByIdentity(manager, actor.orgId, identity);
+        const outcome = await this.applyInTransaction(manager, actor, { ...rest, customerId: found.customerId });
+        return { ...outcome, customerId: found.customerId, customerCreated: found.created };
+      });
+    let outcome: IdentifiedOutcome;
+    try {
+      outcome = await run();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '23505') throw error;
+      outcome = await run();
+    }
+    await this.notifier.eventsCommitted(outcome.applied.flatMap((a) => (a.eventId ? [a.eventId] : [])));
+    return outcome;
+  }
+
   /** The same, inside a caller's transaction; the caller notifies after its commit. */
   async applyInTransaction(manager: EntityManager, actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome> {
     const locked: unknown[] = await manager.query('SELECT id FROM customers WHERE id = $1 AND org_id = $2 FOR UPDATE', [
@@ -75,26 +133,35 @@ export class ConsentsService {
     ]);
     if (locked.length === 0) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
 
-    const current = new Map<string, ConsentStatus>();
     const records: Array<{ channel: Channel; topic: string; account_id: string; address: string; status: ConsentStatus }> =
       await manager.query(
-        'SELECT channel, topic, account_id, address, status FROM consents WHERE org_id = $1 AND customer_id = $2',
+        'SELECT channel, topic, account_id, address, status FROM consents WHERE org_id = $1 AND customer_id = $2 ORDER BY id',
         [actor.orgId, command.customerId],
       );
-    for (const r of records) {
-      current.set(consentKeyString({ channel: r.channel, topic: r.topic, accountId: r.account_id, address: r.address }), r.status);
-    }
+    const before: RecordedState[] = records.map((r) => ({
+      channel: r.channel,
+      topic: r.topic,
+      accountId: r.account_id,
+      address: r.address,
+      status: r.status,
+    }));
+    const current = new Map(before.map((r) => [consentKeyString(r), r.status]));
 
-    const outcome: ConsentOutcome = { applied: [], unchanged: [] };
+    const outcome: ConsentOutcome = { applied: [], unchanged: [], before };
     const pending: Array<{ index: number; change: ConsentChange; previousStatus: ConsentStatus | null }> = [];
-    command.changes.forEach((change, index) => {
-      const key = consentKeyString(change);
+    command.changes.forEach((asked, index) => {
+      const address = normalizeAddress(asked.channel, asked.address);
+      const key = consentKeyString({ ...asked, address });
       const previousStatus = current.get(key) ?? null;
-      if ((previousStatus ?? DEFAULT_CONSENT_STATUS) === change.status) {
-        outcome.unchanged.push({ index, change });
+      const status = asked.keepRecordedStatus && previousStatus ? previousStatus : asked.status;
+      const change = { ...asked, address, status };
+      const unchanged =
+        previousStatus === null ? !command.createMissing && status === DEFAULT_CONSENT_STATUS : previousStatus === status;
+      if (unchanged) {
+        outcome.unchanged.push({ index, change, previousStatus });
         return;
       }
-      current.set(key, change.status);
+      current.set(key, status);
       pending.push({ index, change, previousStatus });
     });
     if (pending.length === 0) return outcome;
@@ -111,6 +178,7 @@ export class ConsentsService {
       topic: p.change.topic,
       accountId: p.change.accountId,
       address: p.change.address,
+      addressType: p.change.addressType ?? null,
       previousStatus: p.previousStatus,
       status: p.change.status,
       dialect: actor.dialect,
@@ -186,6 +254,7 @@ export class ConsentsService {
           topic: p.change.topic,
           accountId: p.change.accountId,
           address: p.change.address,
+          addressType: p.change.addressType ?? null,
           status: p.change.status,
           previousStatus: p.previousStatus ?? DEFAULT_CONSENT_STATUS,
           source: actor.dialect,
@@ -205,15 +274,16 @@ export class ConsentsService {
   ): Promise<void> {
     const params: unknown[] = [orgId, customerId];
     const rows = finals.map(({ change, ledgerId }) => {
-      params.push(change.channel, change.topic, change.accountId, change.address, change.status, ledgerId);
+      params.push(change.channel, change.topic, change.accountId, change.address, change.addressType ?? null, change.status, ledgerId);
       const n = params.length;
-      return `($1, $2, $${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+      return `($1, $2, ${[6, 5, 4, 3, 2, 1, 0].map((back) => `$${n - back}`).join(', ')})`;
     });
     await manager.query(
-      `INSERT INTO consents (org_id, customer_id, channel, topic, account_id, address, status, last_ledger_id)
+      `INSERT INTO consents (org_id, customer_id, channel, topic, account_id, address, address_type, status, last_ledger_id)
        VALUES ${rows.join(',')}
        ON CONFLICT (org_id, customer_id, channel, topic, account_id, address)
-       DO UPDATE SET status = EXCLUDED.status, last_ledger_id = EXCLUDED.last_ledger_id, updated_at = now()`,
+       DO UPDATE SET status = EXCLUDED.status, last_ledger_id = EXCLUDED.last_ledger_id,
+         address_type = COALESCE(EXCLUDED.address_type, consents.address_type), updated_at = now()`,
       params,
     );
   }

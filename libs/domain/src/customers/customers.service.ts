@@ -34,6 +34,14 @@ export interface CustomerView {
   profiles: Array<CustomerProfile & { identifiers: Array<{ type: string; value: string }> }>;
 }
 
+/** One identifier in one source and account: how a dialect that has no optline id names a customer. */
+export interface CustomerIdentity {
+  source: string;
+  accountId: string;
+  type: string;
+  value: string;
+}
+
 export interface IdentifierQuery {
   /** A source, or 'ALL' for any. */
   source: string;
@@ -152,6 +160,24 @@ export class CustomersService {
       throw notFound(ErrorCodes.CUSTOMER_NOT_IN_SOURCE, 'No customer found in the given source with the given identifier');
     }
     return inSource.customerId;
+  }
+
+  /**
+   * The customer holding this identifier in this source and account, or a new customer with one
+   * profile holding just it, inside the caller's transaction. A concurrent creation of the same
+   * identifier makes the insert fail with a unique violation (23505); the caller retries.
+   */
+  async findOrCreateByIdentity(
+    manager: EntityManager,
+    orgId: string,
+    identity: CustomerIdentity,
+  ): Promise<{ customerId: number; created: boolean }> {
+    const { source, accountId, type, value } = identity;
+    const known = await manager.findOneBy(CustomerIdentifier, { orgId, source, accountId, type, value });
+    if (known) return { customerId: known.customerId, created: false };
+    const customer = await manager.save(manager.create(Customer, { orgId }));
+    await this.insertProfiles(manager, orgId, customer.id, source, accountId, [{ identifiers: [{ type, value }] }]);
+    return { customerId: customer.id, created: true };
   }
 
   async requireCustomer(orgId: string, customerId: number): Promise<Customer> {
