@@ -12,8 +12,11 @@ import { WorkerMetrics } from './worker-metrics';
 
 /** A flush sends at most this many batches before yielding its slot to other subscriptions. */
 const BATCHES_PER_JOB = 20;
-/** How long past the request timeout a batch stays leased before another worker may resend it. */
-const LEASE_GRACE_MS = 15_000;
+/**
+ * A batch stays leased for twice the request timeout (at least 2 s more): long enough for the
+ * holder to send and record it, short enough that a killed worker's batch is soon sent again.
+ */
+const leaseMs = (timeoutMs: number) => timeoutMs + Math.max(2000, timeoutMs);
 
 /**
  * The deliveries queue. Per subscription, strictly in order: send the next batch, record the
@@ -49,7 +52,7 @@ export class DeliveryProcessor extends WorkerHost implements OnModuleInit {
   private async flush({ subscriptionId, timer }: JobData<JobName.FLUSH>): Promise<void> {
     const { flushMs, timeoutMs } = this.config.webhooks;
     for (let sent = 0; sent < BATCHES_PER_JOB; sent++) {
-      const step = await this.batches.nextStep(subscriptionId, flushMs, timeoutMs + LEASE_GRACE_MS);
+      const step = await this.batches.nextStep(subscriptionId, flushMs, leaseMs(timeoutMs));
       if (step.kind === 'idle' || step.kind === 'busy') return;
       if (step.kind === 'wait') {
         await this.scheduler.later(subscriptionId, step.delayMs, timer);
