@@ -50,7 +50,7 @@ export class WorkerProcess {
 
   kill(signal: NodeJS.Signals): Promise<number | null> {
     return new Promise((resolveExit) => {
-      if (this.child.exitCode !== null) return resolveExit(this.child.exitCode);
+      if (this.child.exitCode !== null || this.child.signalCode !== null) return resolveExit(this.child.exitCode);
       this.child.once('exit', (code) => resolveExit(code));
       this.child.kill(signal);
     });
