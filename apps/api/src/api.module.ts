@@ -16,6 +16,7 @@ import { NativeExceptionFilter } from './common/native-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logger';
+import { MetricsModule } from './metrics/metrics.module';
 import { ResponsysModule } from './responsys/responsys.module';
 import { WmModule } from './wm/wm.module';
 
@@ -24,6 +25,7 @@ import { WmModule } from './wm/wm.module';
     AppConfigModule,
     LoggerModule.forRoot(loggerOptions()),
     DatabaseModule,
+    MetricsModule,
     EventNotifierModule,
     DomainModule,
     HealthModule,

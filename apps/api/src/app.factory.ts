@@ -3,6 +3,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 import { ApiModule } from './api.module';
 
 /** Bodies above this are refused with 413 before any parsing work (v1.1 and ingest batches fit). */
@@ -34,5 +36,6 @@ export async function createApiApp(options: { logs?: boolean } = {}): Promise<Ne
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  await mountQueueDashboard(app, app.get<AppConfig>(APP_CONFIG));
   return app;
 }
