@@ -90,7 +90,7 @@ describe('delivery recovery: killed workers, a flushed Redis, two workers', () =
   });
 
   it('runs two workers at once without sending a batch twice or breaking order', async () => {
-    await Promise.all([startWorker(), startWorker()]);
+    const pair = await Promise.all([startWorker(), startWorker()]);
     const subs = await Promise.all([subscribe(25), subscribe(25), subscribe(25)]);
     receiver.reply = () => ({ status: 200, delayMs: 2 });
     const ids: string[] = [];
@@ -102,5 +102,13 @@ describe('delivery recovery: killed workers, a flushed Redis, two workers', () =
     }
     const batchIds = receiver.received.map((w) => w.headers['webhook-id']);
     expect(new Set(batchIds).size).toBe(batchIds.length);
+    // Each worker's /metrics counts what it delivered; together, every event once per subscription.
+    const delivered = await Promise.all(
+      pair.map(async (w) => {
+        const text = await (await fetch(`http://127.0.0.1:${w.port}/metrics`)).text();
+        return Number(/^optline_events_delivered_total (\d+)/m.exec(text)?.[1] ?? 0);
+      }),
+    );
+    expect(delivered.reduce((a, b) => a + b, 0)).toBe(ids.length * subs.length);
   });
 });
