@@ -60,7 +60,7 @@ export class EnvironmentVariables {
   @Transform(toInt)
   @IsInt()
   @Min(0)
-  WEBHOOK_FLUSH_MS = 200;
+  WEBHOOK_FLUSH_MS = 100;
 
   @Transform(toInt)
   @IsInt()

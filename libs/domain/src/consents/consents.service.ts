@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ActorContext } from '../common/actor';
-import { Channel } from '../common/channel';
 import { ConsentStatus, DEFAULT_CONSENT_STATUS } from '../common/consent-status';
 import { ErrorCodes, notFound } from '../common/domain-error';
 import { consentEventType } from '../events/event-catalogue';
 import { EventNotifier } from '../events/event-notifier';
-import { insertOutboxEvents, NewEvent } from '../events/outbox';
+import { NewEvent } from '../events/outbox';
 import { CustomerIdentity, CustomersService } from '../customers/customers.service';
 import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
 import { ConsentKey, consentKeyString } from './consent-key';
 import { Consent } from './consent.entity';
+import { lockCustomerConsents, withLockedCustomer, writeConsentChanges } from './consent-store';
 import { normalizeAddress } from './contact-address';
 
 export interface ConsentChange extends ConsentKey {
@@ -96,7 +97,10 @@ export class ConsentsService {
    * other and each sees the state the previous one left: no lost update, no ledger that disagrees.
    */
   async apply(actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome> {
-    const outcome = await this.dataSource.transaction((manager) => this.applyInTransaction(manager, actor, command));
+    const outcome = await withLockedCustomer(this.dataSource, actor.orgId, command.customerId, (manager, before) => {
+      if (!before) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
+      return this.applyToState(manager, actor, command, before);
+    });
     await this.notifier.eventsCommitted(outcome.applied.flatMap((a) => (a.eventId ? [a.eventId] : [])));
     return outcome;
   }
@@ -127,24 +131,18 @@ export class ConsentsService {
 
   /** The same, inside a caller's transaction; the caller notifies after its commit. */
   async applyInTransaction(manager: EntityManager, actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome> {
-    const locked: unknown[] = await manager.query('SELECT id FROM customers WHERE id = $1 AND org_id = $2 FOR UPDATE', [
-      command.customerId,
-      actor.orgId,
-    ]);
-    if (locked.length === 0) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
+    const before: RecordedState[] | null = await lockCustomerConsents(manager, actor.orgId, command.customerId);
+    if (!before) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
+    return this.applyToState(manager, actor, command, before);
+  }
 
-    const records: Array<{ channel: Channel; topic: string; account_id: string; address: string; status: ConsentStatus }> =
-      await manager.query(
-        'SELECT channel, topic, account_id, address, status FROM consents WHERE org_id = $1 AND customer_id = $2 ORDER BY id',
-        [actor.orgId, command.customerId],
-      );
-    const before: RecordedState[] = records.map((r) => ({
-      channel: r.channel,
-      topic: r.topic,
-      accountId: r.account_id,
-      address: r.address,
-      status: r.status,
-    }));
+  /** Decides what changes against the locked state `before`, and writes it in one statement. */
+  private async applyToState(
+    manager: EntityManager,
+    actor: ActorContext,
+    command: ConsentCommand,
+    before: RecordedState[],
+  ): Promise<ConsentOutcome> {
     const current = new Map(before.map((r) => [consentKeyString(r), r.status]));
 
     const outcome: ConsentOutcome = { applied: [], unchanged: [], before };
@@ -168,40 +166,33 @@ export class ConsentsService {
 
     const occurredAt = command.occurredAt ?? new Date();
     const emit = command.emitEvents !== false;
-    const events: NewEvent[] = emit ? pending.map((p) => this.eventFor(actor, command, p, occurredAt)) : [];
-    const eventIds = await insertOutboxEvents(manager, events);
-
-    const ledgerRows = pending.map((p, i) => ({
-      orgId: actor.orgId,
-      customerId: command.customerId,
-      channel: p.change.channel,
-      topic: p.change.topic,
-      accountId: p.change.accountId,
-      address: p.change.address,
-      addressType: p.change.addressType ?? null,
-      previousStatus: p.previousStatus,
-      status: p.change.status,
-      dialect: actor.dialect,
-      sourceName: p.change.sourceName ?? null,
-      apiKeyId: actor.apiKeyId,
-      actor: command.actorName ?? null,
-      reason: command.reason ?? null,
-      campaignId: command.campaignId ?? null,
-      communicationId: command.communicationId ?? null,
-      orgUnitId: p.change.orgUnitId ?? null,
-      ip: actor.ip ?? null,
-      userAgent: actor.userAgent ?? null,
-      requestId: actor.requestId ?? null,
-      proof: command.proof ?? null,
-      eventId: emit ? eventIds[i] : null,
-    }));
-    const inserted = await manager.insert(ConsentLedgerEntry, ledgerRows as Array<Partial<ConsentLedgerEntry>> as never);
-    const ledgerIds = inserted.identifiers.map((row) => Number(row.id));
-
-    // One upsert row per key: the last change to a key within the request is its final state.
-    const finalByKey = new Map<string, { change: ConsentChange; ledgerId: number }>();
-    pending.forEach((p, i) => finalByKey.set(consentKeyString(p.change), { change: p.change, ledgerId: ledgerIds[i] }));
-    await this.upsertStates(manager, actor.orgId, command.customerId, [...finalByKey.values()]);
+    const events: NewEvent[] = emit ? pending.map((p) => ({ ...this.eventFor(actor, command, p, occurredAt), id: randomUUID() })) : [];
+    const eventIds = events.map((e) => e.id as string);
+    const ledgerIds = await writeConsentChanges(
+      manager,
+      actor,
+      {
+        customerId: command.customerId,
+        actorName: command.actorName ?? null,
+        reason: command.reason ?? null,
+        campaignId: command.campaignId ?? null,
+        communicationId: command.communicationId ?? null,
+        proof: command.proof ?? null,
+      },
+      events,
+      pending.map((p, i) => ({
+        channel: p.change.channel,
+        topic: p.change.topic,
+        accountId: p.change.accountId,
+        address: p.change.address,
+        addressType: p.change.addressType ?? null,
+        previousStatus: p.previousStatus,
+        status: p.change.status,
+        sourceName: p.change.sourceName ?? null,
+        orgUnitId: p.change.orgUnitId ?? null,
+        eventId: emit ? eventIds[i] : null,
+      })),
+    );
 
     outcome.applied = pending.map((p, i) => ({
       index: p.index,
@@ -266,25 +257,4 @@ export class ConsentsService {
     };
   }
 
-  private async upsertStates(
-    manager: EntityManager,
-    orgId: string,
-    customerId: number,
-    finals: Array<{ change: ConsentChange; ledgerId: number }>,
-  ): Promise<void> {
-    const params: unknown[] = [orgId, customerId];
-    const rows = finals.map(({ change, ledgerId }) => {
-      params.push(change.channel, change.topic, change.accountId, change.address, change.addressType ?? null, change.status, ledgerId);
-      const n = params.length;
-      return `($1, $2, ${[6, 5, 4, 3, 2, 1, 0].map((back) => `$${n - back}`).join(', ')})`;
-    });
-    await manager.query(
-      `INSERT INTO consents (org_id, customer_id, channel, topic, account_id, address, address_type, status, last_ledger_id)
-       VALUES ${rows.join(',')}
-       ON CONFLICT (org_id, customer_id, channel, topic, account_id, address)
-       DO UPDATE SET status = EXCLUDED.status, last_ledger_id = EXCLUDED.last_ledger_id,
-         address_type = COALESCE(EXCLUDED.address_type, consents.address_type), updated_at = now()`,
-      params,
-    );
-  }
 }
