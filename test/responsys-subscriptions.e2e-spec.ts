@@ -201,10 +201,18 @@ describe('Responsys event subscriptions', () => {
       expect((await api.get(`${SUBS}/bad_filter`, o)).status).toBe(404);
     });
 
-    it('refuses an update that drops a type its kept filters name', async () => {
+    it('keeps stored filters on an update that sends none, as the seed 003 sample shows', async () => {
       const res = await api.put(`${SUBS}/filtered`, { callBackName: 'cb', eventTypes: ['EMAIL_FAILED'], status: 'PAUSED' }, o);
-      expect(res.status).toBe(400);
-      expect(res.body.detail).toContain('EMAIL_SKIPPED');
+      expect(res.status).toBe(200);
+      expect(res.body.eventTypes).toEqual(['EMAIL_FAILED']);
+      expect(JSON.stringify(res.body.filters)).toContain('EMAIL_SKIPPED');
+      const sent = await api.put(
+        `${SUBS}/filtered`,
+        { callBackName: 'cb', eventTypes: ['EMAIL_FAILED'], status: 'PAUSED', filters: [{ eventTypes: ['EMAIL_SKIPPED'], values: [{ campaignNames: ['x'] }] }] },
+        o,
+      );
+      expect(sent.status).toBe(400);
+      expect(sent.body.detail).toContain('EMAIL_SKIPPED');
     });
   });
 

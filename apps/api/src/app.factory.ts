@@ -3,9 +3,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, loadConfig } from '@app/config';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { ApiModule } from './api.module';
+import { OPTLINE_VERSION } from '@app/webhooks';
 
 /** Bodies above this are refused with 413 before any parsing work (v1.1 and ingest batches fit). */
 const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -14,7 +15,7 @@ const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 export async function createApiApp(options: { logs?: boolean } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy: loadConfig().trustProxyHops || false,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
   });
@@ -30,7 +31,7 @@ export async function createApiApp(options: { logs?: boolean } = {}): Promise<Ne
     new DocumentBuilder()
       .setTitle('optline')
       .setDescription('Subscriptions and consent in the Capillary, Altcraft, WM and Responsys dialects, with signed webhooks.')
-      .setVersion(process.env.npm_package_version ?? '0.1.0')
+      .setVersion(OPTLINE_VERSION)
       .addBasicAuth()
       .addBearerAuth()
       .build(),

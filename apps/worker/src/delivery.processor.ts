@@ -6,7 +6,6 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnModuleInit } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { FlushScheduler } from './flush-scheduler';
-import { SubscriptionInvalidation } from './subscription-invalidation';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WorkerMetrics } from './worker-metrics';
 
@@ -26,6 +25,7 @@ const leaseMs = (timeoutMs: number) => timeoutMs + Math.max(2000, timeoutMs);
 @Processor(QueueName.DELIVERIES, { concurrency: 32 })
 export class DeliveryProcessor extends WorkerHost implements OnModuleInit {
   private readonly logger = new Logger(DeliveryProcessor.name);
+  private stopping = false;
   private readonly handlers: Record<JobName.FLUSH, (data: JobData<JobName.FLUSH>) => Promise<void>> = {
     [JobName.FLUSH]: (data) => this.flush(data),
   };
@@ -35,7 +35,6 @@ export class DeliveryProcessor extends WorkerHost implements OnModuleInit {
     private readonly batches: BatchesService,
     private readonly delivery: WebhookDeliveryService,
     private readonly scheduler: FlushScheduler,
-    private readonly invalidation: SubscriptionInvalidation,
     private readonly metrics: WorkerMetrics,
   ) {
     super();
@@ -45,6 +44,11 @@ export class DeliveryProcessor extends WorkerHost implements OnModuleInit {
     assertHandlers(QueueName.DELIVERIES, Object.keys(this.handlers));
   }
 
+  /** SIGTERM: finish the batch in flight, start no other; the sweeper resumes the rest. */
+  stopAfterCurrentBatch(): void {
+    this.stopping = true;
+  }
+
   async process(job: Job): Promise<void> {
     await this.handlers[job.name as JobName.FLUSH](job.data);
   }
@@ -52,6 +56,7 @@ export class DeliveryProcessor extends WorkerHost implements OnModuleInit {
   private async flush({ subscriptionId, timer }: JobData<JobName.FLUSH>): Promise<void> {
     const { flushMs, timeoutMs } = this.config.webhooks;
     for (let sent = 0; sent < BATCHES_PER_JOB; sent++) {
+      if (this.stopping) return;
       const step = await this.batches.nextStep(subscriptionId, flushMs, leaseMs(timeoutMs));
       if (step.kind === 'idle' || step.kind === 'busy') return;
       if (step.kind === 'wait') {
@@ -62,7 +67,7 @@ export class DeliveryProcessor extends WorkerHost implements OnModuleInit {
       if (!delivered) return;
     }
     // More batches are waiting: go to the back of the queue so other subscriptions get a turn.
-    await this.scheduler.now([subscriptionId]);
+    if (!this.stopping) await this.scheduler.now([subscriptionId]);
   }
 
   /** Sends one batch and records the outcome; true when delivered. */
@@ -80,11 +85,12 @@ export class DeliveryProcessor extends WorkerHost implements OnModuleInit {
         this.metrics.attempts.inc({ outcome: 'delivered' });
         this.metrics.eventsDelivered.inc(occurredAt.length);
         const now = Date.now();
-        for (const at of occurredAt) this.metrics.deliveryLatency.observe((now - at.getTime()) / 1000);
+        // Replays are old events by design: they would only blur the latency a consumer sees.
+        if (!batch.replay) for (const at of occurredAt) this.metrics.deliveryLatency.observe((now - at.getTime()) / 1000);
       }
       return true;
     }
-    const decision = decideRetry(batch.attempt, response, { scheduleSeconds: this.config.webhooks.retryScheduleSeconds });
+    const decision = decideRetry(batch.scheduleAttempt, response, { scheduleSeconds: this.config.webhooks.retryScheduleSeconds });
     if (decision.kind === 'retry') {
       this.metrics.attempts.inc({ outcome: 'retry' });
       await this.batches.recordRetry(batch, attempt, decision.delayMs);
@@ -93,7 +99,6 @@ export class DeliveryProcessor extends WorkerHost implements OnModuleInit {
       this.metrics.attempts.inc({ outcome: 'failed' });
       this.logger.warn(`Batch ${batch.batchId} failed; pausing subscription ${batch.subscriptionName}: ${decision.reason}`);
       await this.batches.recordFailed(batch, attempt, decision.reason);
-      await this.invalidation.publish(batch.orgId);
     }
     return false;
   }

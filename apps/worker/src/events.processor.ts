@@ -4,7 +4,6 @@ import { OnModuleInit } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { FanOutRunner } from './fan-out.runner';
 import { FlushScheduler } from './flush-scheduler';
-import { SubscriptionInvalidation } from './subscription-invalidation';
 
 type EventsJob = JobName.FAN_OUT | JobName.SUBSCRIPTION_CHANGED;
 
@@ -18,7 +17,6 @@ export class EventsProcessor extends WorkerHost implements OnModuleInit {
 
   constructor(
     private readonly fanOut: FanOutRunner,
-    private readonly invalidation: SubscriptionInvalidation,
     private readonly scheduler: FlushScheduler,
   ) {
     super();
@@ -33,9 +31,11 @@ export class EventsProcessor extends WorkerHost implements OnModuleInit {
     await handler(job.data, job);
   }
 
-  /** Every worker forgets the org's cached subscriptions; a resumed one gets its held events sent. */
+  /**
+   * A subscription was created, changed or resumed: flush it, so held events go out on resume.
+   * (Fan-out reads subscriptions fresh on every pass, so there is no cache to drop.)
+   */
   private async subscriptionChanged(data: JobData<JobName.SUBSCRIPTION_CHANGED>): Promise<void> {
-    await this.invalidation.publish(data.orgId);
     if (data.subscriptionId) await this.scheduler.now([data.subscriptionId]);
   }
 }

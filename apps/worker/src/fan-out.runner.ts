@@ -37,13 +37,15 @@ export class FanOutRunner {
   }
 
   private async run(): Promise<void> {
-    this.lastDrainStartedAt = Date.now();
+    const startedAt = Date.now();
     for (;;) {
       const result = await this.fanOut.fanOutOnce(EVENTS_PER_PASS);
       this.metrics.eventsFannedOut.inc(result.events);
       this.metrics.deliveriesCreated.inc(result.deliveries);
       await this.scheduler.now(result.subscriptions.map((s) => s.id));
-      if (result.events < EVENTS_PER_PASS) return;
+      if (result.events < EVENTS_PER_PASS) break;
     }
+    // Only a drain that finished counts: a failed one must not make later jobs skip.
+    this.lastDrainStartedAt = startedAt;
   }
 }

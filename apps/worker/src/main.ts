@@ -1,16 +1,25 @@
 import 'reflect-metadata';
 import { loadConfig } from '@app/config';
-import { Logger } from '@nestjs/common';
+import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DeliveryProcessor } from './delivery.processor';
+import { EventsProcessor } from './events.processor';
 import { startHealthServer } from './health-server';
 import { QueueDepthCollector } from './queue-depth.collector';
 import { WorkerHealth } from './worker-health';
 import { WorkerModule } from './worker.module';
 
+/** LOG_LEVEL in Nest's terms (pino's names, as the API uses them). */
+function nestLogLevels(level: string): LogLevel[] | false {
+  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+  const upTo: Record<string, number> = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 };
+  return level === 'silent' ? false : order.slice(0, (upTo[level] ?? 3) + 1);
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   // An application context: the worker consumes queues and serves no public HTTP.
-  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: nestLogLevels(config.logLevel) });
   const collector = app.get(QueueDepthCollector);
   const server = await startHealthServer(app.get(WorkerHealth), config.workerPort, () => collector.render());
   const logger = new Logger('Worker');
@@ -22,6 +31,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: finishing the batches in flight`);
+    const deliveries = app.get(DeliveryProcessor);
+    deliveries.stopAfterCurrentBatch();
+    // Close the queue workers first: BullMQ waits for their active jobs, while the database and
+    // the HTTP client are still open for them to finish and record the outcome.
+    await Promise.all([deliveries.worker.close(), app.get(EventsProcessor).worker.close()]);
     server.close();
     await app.close();
     process.exit(0);

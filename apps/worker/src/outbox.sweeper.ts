@@ -4,7 +4,6 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { FanOutRunner } from './fan-out.runner';
 import { FlushScheduler } from './flush-scheduler';
 
-export const SWEEP_INTERVAL_MS = Number(process.env.SWEEP_INTERVAL_MS ?? 2000);
 /** Events younger than this are left to the fast path (the API's own job). */
 const UNFANNED_GRACE_MS = 2000;
 
@@ -31,7 +30,7 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.timer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
     void this.sweep();
   }
 

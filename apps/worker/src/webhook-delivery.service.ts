@@ -1,7 +1,7 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { BatchesService, BatchToSend } from '@app/domain';
 import { BatchEventRow, signWebhook, toWebhookEvent, urlForAttempt, WebhookBody, WebhookResponse, WebhookSender } from '@app/webhooks';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 
 export interface SentBatch {
   url: string;
@@ -11,7 +11,7 @@ export interface SentBatch {
 
 /** Builds, signs and POSTs one batch. Knows HTTP and Standard Webhooks; decides nothing. */
 @Injectable()
-export class WebhookDeliveryService implements OnModuleDestroy {
+export class WebhookDeliveryService implements OnApplicationShutdown {
   private readonly sender: WebhookSender;
 
   constructor(
@@ -35,12 +35,13 @@ export class WebhookDeliveryService implements OnModuleDestroy {
     if (batch.authUser !== null) {
       headers.authorization = `Basic ${Buffer.from(`${batch.authUser}:${batch.authPassword ?? ''}`).toString('base64')}`;
     }
-    const url = urlForAttempt(batch.attempt, batch.url, batch.backupUrl);
+    const url = urlForAttempt(batch.scheduleAttempt, batch.url, batch.backupUrl);
     const response = await this.sender.send({ url, body: json, headers, timeoutMs: this.config.webhooks.timeoutMs });
     return { url, response, occurredAt: rows.map((r) => new Date(r.occurred_at)) };
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the queue workers have finished their jobs (main.ts closes them first). */
+  async onApplicationShutdown(): Promise<void> {
     await this.sender.close();
   }
 }

@@ -9,7 +9,6 @@ import { FanOutRunner } from './fan-out.runner';
 import { FlushScheduler } from './flush-scheduler';
 import { OutboxSweeper } from './outbox.sweeper';
 import { QueueDepthCollector } from './queue-depth.collector';
-import { SubscriptionInvalidation } from './subscription-invalidation';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WorkerHealth } from './worker-health';
 import { WorkerMetrics } from './worker-metrics';
@@ -21,7 +20,6 @@ import { WorkerMetrics } from './worker-metrics';
     WorkerHealth,
     WorkerMetrics,
     QueueDepthCollector,
-    SubscriptionInvalidation,
     FlushScheduler,
     FanOutRunner,
     WebhookDeliveryService,

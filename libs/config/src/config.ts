@@ -2,6 +2,7 @@ import { EnvironmentVariables, validateEnvironment } from './env.schema';
 
 export interface DatabaseConfig {
   url: string;
+  poolSize: number;
 }
 export interface RedisConfig {
   url: string;
@@ -22,6 +23,8 @@ export interface AppConfig {
   bootstrap?: { org: string; apiKey: string };
   webhooks: WebhookConfig;
   operatorToken?: string;
+  sweepIntervalMs: number;
+  trustProxyHops: number;
 }
 
 /** Token under which the typed configuration is injected. */
@@ -29,7 +32,7 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
   return {
-    database: { url: env.DATABASE_URL },
+    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     redis: { url: env.REDIS_URL },
     apiPort: env.PORT,
     workerPort: env.WORKER_PORT,
@@ -46,6 +49,8 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       allowPrivateCallbackUrls: env.ALLOW_PRIVATE_CALLBACK_URLS,
     },
     operatorToken: env.OPERATOR_TOKEN,
+    sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+    trustProxyHops: env.TRUST_PROXY_HOPS,
   };
 }
 

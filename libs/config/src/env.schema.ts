@@ -70,6 +70,7 @@ export class EnvironmentVariables {
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  @Max(365)
   WEBHOOK_HOLD_DAYS = 15;
 
   @Transform(toBoolean)
@@ -80,6 +81,30 @@ export class EnvironmentVariables {
   @IsString()
   @Matches(/^\S{16,}$/, { message: 'OPERATOR_TOKEN must be at least 16 characters' })
   OPERATOR_TOKEN?: string;
+
+  /** Postgres connections per process. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 20;
+
+  /** How often each worker's recovery sweeper runs. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  SWEEP_INTERVAL_MS = 2000;
+
+  /**
+   * How many proxy hops to trust for the client IP recorded in the ledger: 0 (default) records the
+   * socket's address, since anyone can write X-Forwarded-For when nothing in front rewrites it.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  TRUST_PROXY_HOPS = 0;
 }
 
 export class InvalidEnvironmentError extends Error {}

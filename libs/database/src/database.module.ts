@@ -8,7 +8,7 @@ import { dataSourceOptions } from './data-source';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database.url), retryAttempts: 3 }),
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database.url, config.database.poolSize), retryAttempts: 3 }),
     }),
   ],
 })

@@ -12,7 +12,7 @@ export enum JobName {
   FAN_OUT = 'fan-out',
   /** Send the next batch(es) of one subscription. */
   FLUSH = 'flush',
-  /** A subscription changed (created, updated, resumed): drop caches, release held events. */
+  /** A subscription changed (created, updated, resumed): flush it, so held events go out. */
   SUBSCRIPTION_CHANGED = 'subscription-changed',
 }
 
@@ -30,5 +30,3 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   [JobName.FLUSH]: QueueName.DELIVERIES,
 };
 
-/** Redis pub/sub channel on which every worker hears that an org's subscriptions changed. */
-export const SUBSCRIPTIONS_CHANGED_CHANNEL = 'optline:subscriptions-changed';

@@ -29,6 +29,9 @@ for (const [net, prefix] of [
   ['fe80::', 10],
   ['ff00::', 8],
   ['64:ff9b::', 96],
+  ['::', 96], // IPv4-compatible (deprecated) addresses
+  ['2001::', 32], // Teredo
+  ['2002::', 16], // 6to4: can wrap a private IPv4 address
 ] as const) {
   FORBIDDEN.addSubnet(net, prefix, 'ipv6');
 }

@@ -1,9 +1,10 @@
 import { Agent, Dispatcher, request } from 'undici';
 import { isIP } from 'node:net';
 import { guardedLookup, isForbiddenAddress } from './url-guard';
+import { OPTLINE_VERSION } from './version';
 
 export const RESPONSE_SNIPPET_BYTES = 4096;
-export const USER_AGENT = `optline-webhooks/${process.env.npm_package_version ?? '0.1.0'} (+https://github.com/optline)`;
+export const USER_AGENT = `optline-webhooks/${OPTLINE_VERSION}`;
 
 export interface WebhookRequest {
   url: string;
@@ -80,8 +81,13 @@ async function readSnippet(body: AsyncIterable<Buffer> & { destroy?: () => void 
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
-    if (size < RESPONSE_SNIPPET_BYTES) chunks.push(chunk);
+    chunks.push(chunk);
     size += chunk.length;
+    // The status is what counts: a consumer that trickles a long body must not turn a 2xx into a timeout.
+    if (size >= RESPONSE_SNIPPET_BYTES) {
+      body.destroy?.();
+      break;
+    }
   }
   return Buffer.concat(chunks).subarray(0, RESPONSE_SNIPPET_BYTES).toString('utf8');
 }

@@ -14,6 +14,9 @@ export class Deliveries1763772000000 implements MigrationInterface {
         replay boolean NOT NULL DEFAULT false,
         event_count int NOT NULL,
         attempt_count int NOT NULL DEFAULT 0,
+        -- attempt_count when an operator last redelivered the batch: the retry schedule restarts
+        -- there, while attempt numbers (and the lease token) keep growing.
+        attempt_offset int NOT NULL DEFAULT 0,
         next_attempt_at timestamptz NOT NULL DEFAULT now(),
         -- Held by the worker sending it; a killed worker's lease runs out and the batch is sent again.
         lease_until timestamptz,

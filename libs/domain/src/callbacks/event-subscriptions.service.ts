@@ -92,7 +92,9 @@ export class EventSubscriptionsService {
         eventTypes: checked.eventTypes,
         status: checked.status,
         statusReason: input.statusReason !== undefined ? input.statusReason : statusChanged ? null : subscription.statusReason,
-        filters: checkFilters(input.filters ?? subscription.filters, checked.eventTypes),
+        // Filters the caller sends are checked; stored ones are kept as they are, as seed 003's own
+        // sample shows (eventTypes [EMAIL_BOUNCED] keeping a filter on EMAIL_FAILED).
+        filters: input.filters !== undefined && input.filters !== null ? checkFilters(input.filters, checked.eventTypes) : subscription.filters,
         batchSize: checkBatchSize(input.batchSize, subscription.batchSize),
       });
       await this.assertNoActiveOverlap(manager, subscription);

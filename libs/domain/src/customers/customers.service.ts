@@ -64,6 +64,12 @@ export class CustomersService {
     const identifiers = command.profiles.flatMap((p) => p.identifiers);
     try {
       return await this.dataSource.transaction(async (manager) => {
+        // Two registrations of one identifier in different sources at once would both see it
+        // unknown and create two customers: serialise them per identifier.
+        await manager.query(
+          'SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k ORDER BY k',
+          [[...new Set(identifiers.map((i) => `identifier:${orgId}:${i.type}:${i.value}`))]],
+        );
         const known = identifiers.length
           ? await manager.getRepository(CustomerIdentifier).find({
               where: identifiers.map((i) => ({ orgId, type: i.type, value: i.value })),

@@ -17,8 +17,10 @@ export interface BatchToSend {
   /** Current secret first, then the previous one while it is still valid. */
   secrets: string[];
   replay: boolean;
-  /** 1-based; also the lease token: only the holder of this attempt may record its outcome. */
+  /** 1-based and never reused; also the lease token: only its holder may record the outcome. */
   attempt: number;
+  /** Attempts since the batch was last (re)delivered by an operator: what the retry schedule counts. */
+  scheduleAttempt: number;
 }
 
 export type NextStep =
@@ -39,7 +41,7 @@ export interface AttemptRecord {
 }
 
 /** One lock id per subscription for the short transactions that open or lease its batch. */
-const lockKeyFor = (subscriptionId: string) => `hashtextextended('batch:' || $1::text, 0)`;
+export const BATCH_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtextextended('batch:' || $1::text, 0))`;
 
 @Injectable()
 export class BatchesService {
@@ -52,7 +54,7 @@ export class BatchesService {
    */
   async nextStep(subscriptionId: string, flushMs: number, leaseMs: number): Promise<NextStep> {
     return this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(${lockKeyFor(subscriptionId)})`, [subscriptionId]);
+      await m.query(BATCH_LOCK_SQL, [subscriptionId]);
       const [sub] = await m.query(
         `SELECT s.id, s.org_id, s.name, s.status, s.batch_size, c.name AS callback_name, c.url, c.backup_url,
                 c.auth_user, c.auth_password, c.signing_secret, c.previous_signing_secret,
@@ -63,15 +65,15 @@ export class BatchesService {
       if (!sub || sub.status !== 'ACTIVE') return { kind: 'idle' };
 
       const [open] = await m.query(
-        `SELECT id, replay, attempt_count,
-                GREATEST(0, EXTRACT(EPOCH FROM next_attempt_at - now()) * 1000)::int AS due_in_ms,
+        `SELECT id, replay, attempt_count, attempt_offset,
+                GREATEST(0, EXTRACT(EPOCH FROM next_attempt_at - now()) * 1000)::bigint AS due_in_ms,
                 lease_until > now() AS leased
          FROM delivery_batches WHERE subscription_id = $1 AND state = 'SENDING'`,
         [subscriptionId],
       );
       if (open) {
         if (open.leased) return { kind: 'busy' };
-        if (open.due_in_ms > 0) return { kind: 'wait', delayMs: open.due_in_ms };
+        if (Number(open.due_in_ms) > 0) return { kind: 'wait', delayMs: Number(open.due_in_ms) };
         // TypeORM answers an UPDATE ... RETURNING with [rows, affected].
         const [[leased]] = await m.query(
           `UPDATE delivery_batches SET attempt_count = attempt_count + 1,
@@ -79,17 +81,18 @@ export class BatchesService {
            WHERE id = $1 RETURNING attempt_count`,
           [open.id, leaseMs],
         );
-        return { kind: 'send', batch: toBatch(sub, open.id, open.replay, leased.attempt_count) };
+        return { kind: 'send', batch: toBatch(sub, open.id, open.replay, leased.attempt_count, open.attempt_offset) };
       }
 
-      const pending: Array<{ id: string; replay: boolean; age_ms: number }> = await m.query(
-        `SELECT id, replay, (EXTRACT(EPOCH FROM now() - created_at) * 1000)::int AS age_ms
+      const pending: Array<{ id: string; replay: boolean; age_ms: string }> = await m.query(
+        `SELECT id, replay, (EXTRACT(EPOCH FROM now() - created_at) * 1000)::bigint AS age_ms
          FROM deliveries WHERE subscription_id = $1 AND state = 'PENDING' ORDER BY id LIMIT $2`,
         [subscriptionId, sub.batch_size],
       );
       if (pending.length === 0) return { kind: 'idle' };
-      if (pending.length < sub.batch_size && pending[0].age_ms < flushMs) {
-        return { kind: 'wait', delayMs: flushMs - pending[0].age_ms, oldestDeliveryId: Number(pending[0].id) };
+      const oldestAgeMs = Number(pending[0].age_ms);
+      if (pending.length < sub.batch_size && oldestAgeMs < flushMs) {
+        return { kind: 'wait', delayMs: flushMs - oldestAgeMs, oldestDeliveryId: Number(pending[0].id) };
       }
       // Replays travel in batches of their own, so a batch is either all replay or none.
       const replay = pending[0].replay;
@@ -105,7 +108,7 @@ export class BatchesService {
         `UPDATE deliveries SET state = 'IN_BATCH', batch_id = $1, updated_at = now() WHERE id = ANY($2::bigint[])`,
         [batchId, members.map((p) => p.id)],
       );
-      return { kind: 'send', batch: toBatch(sub, batchId, replay, 1) };
+      return { kind: 'send', batch: toBatch(sub, batchId, replay, 1, 0) };
     });
   }
 
@@ -167,6 +170,8 @@ export class BatchesService {
       `SELECT DISTINCT d.subscription_id FROM deliveries d JOIN event_subscriptions s ON s.id = d.subscription_id
        WHERE d.state = 'PENDING' AND s.status = 'ACTIVE'
          AND d.created_at < now() - make_interval(secs => ($1::float + 1000) / 1000)
+         -- A subscription with a batch waiting for its retry is the second query's business.
+         AND NOT EXISTS (SELECT 1 FROM delivery_batches o WHERE o.subscription_id = d.subscription_id AND o.state = 'SENDING')
        UNION
        SELECT b.subscription_id FROM delivery_batches b JOIN event_subscriptions s ON s.id = b.subscription_id
        WHERE b.state = 'SENDING' AND s.status = 'ACTIVE' AND b.next_attempt_at < now() - interval '1 second'
@@ -206,7 +211,7 @@ export class BatchesService {
   }
 }
 
-function toBatch(sub: Record<string, any>, batchId: string, replay: boolean, attempt: number): BatchToSend {
+function toBatch(sub: Record<string, any>, batchId: string, replay: boolean, attempt: number, offset: number): BatchToSend {
   return {
     batchId,
     orgId: sub.org_id,
@@ -220,5 +225,6 @@ function toBatch(sub: Record<string, any>, batchId: string, replay: boolean, att
     secrets: [sub.signing_secret, ...(sub.previous_valid && sub.previous_signing_secret ? [sub.previous_signing_secret] : [])],
     replay,
     attempt,
+    scheduleAttempt: attempt - offset,
   };
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { EventSubscription } from '../callbacks/event-subscription.entity';
 import { conflict, ErrorCodes, notFound } from '../common/domain-error';
 import { DeliveryAttempt } from './delivery-attempt.entity';
+import { BATCH_LOCK_SQL } from './batches.service';
 import { BatchState, DeliveryBatch } from './delivery-batch.entity';
 
 export interface BatchWithAttempts extends DeliveryBatch {
@@ -83,6 +84,8 @@ export class DeliveriesService {
         orgId,
       ]);
       if (!batch) throw notFound(ErrorCodes.BATCH_NOT_FOUND, `Batch ${batchId} not found`);
+      // The lock the worker takes to open a batch: no new batch can appear while we reopen this one.
+      await m.query(BATCH_LOCK_SQL, [batch.subscription_id]);
       if (batch.state !== BatchState.FAILED) {
         throw conflict(ErrorCodes.BATCH_NOT_FAILED, `Batch ${batchId} is ${batch.state}; only a FAILED batch can be redelivered`);
       }
@@ -91,7 +94,7 @@ export class DeliveriesService {
       ]);
       if (open) throw conflict(ErrorCodes.BATCH_IN_FLIGHT, `Batch ${open.id} of this subscription is still being sent; retry when it is done`);
       await m.query(
-        `UPDATE delivery_batches SET state = 'SENDING', attempt_count = 0, next_attempt_at = now(), lease_until = NULL,
+        `UPDATE delivery_batches SET state = 'SENDING', attempt_offset = attempt_count, next_attempt_at = now(), lease_until = NULL,
                 failed_at = NULL, failure_reason = NULL WHERE id = $1`,
         [batchId],
       );

@@ -30,6 +30,9 @@ export class DeliveryBatch {
   @Column({ name: 'attempt_count', type: 'int', default: 0 })
   attemptCount: number;
 
+  @Column({ name: 'attempt_offset', type: 'int', default: 0 })
+  attemptOffset: number;
+
   @Column({ name: 'next_attempt_at', type: 'timestamptz' })
   nextAttemptAt: Date;
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { subscriptionMatches } from '../callbacks/subscription-matcher';
-import { SubscriptionCache } from './subscription-cache';
+import { DataSource, EntityManager } from 'typeorm';
+import { EventFilter, SubscriptionStatus } from '../callbacks/event-subscription.entity';
+import { MatchableSubscription, subscriptionMatches } from '../callbacks/subscription-matcher';
 
 /**
  * Fan-out runs one pass at a time across every worker (this advisory lock), so deliveries are
@@ -19,17 +19,28 @@ export interface FanOutResult {
 
 @Injectable()
 export class FanOutService {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cache: SubscriptionCache,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
    * Claims up to `limit` events not yet fanned out, records one delivery per matching subscription
    * and marks the events fanned out, in one transaction. Running it twice matches nothing twice:
    * the second pass sees the events as fanned out, and the unique index refuses a duplicate.
+   *
+   * The orgs' subscriptions are read inside the pass: one query per pass of up to `limit` events,
+   * never one per event. A cache shared across passes was tried and dropped: an invalidation that
+   * arrived late let events pass a subscription that already existed, and nothing repaired that.
    */
   async fanOutOnce(limit = 2000): Promise<FanOutResult> {
+    try {
+      return await this.pass(limit);
+    } catch (error) {
+      // A subscription deleted while the pass inserted its deliveries: run the pass again.
+      if ((error as { code?: string }).code === '23503') return this.pass(limit);
+      throw error;
+    }
+  }
+
+  private pass(limit: number): Promise<FanOutResult> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [FAN_OUT_LOCK]);
       const events: Array<{ id: string; org_id: string; type: string; campaign_name: string | null }> =
@@ -40,7 +51,7 @@ export class FanOutService {
         );
       if (events.length === 0) return { events: 0, deliveries: 0, subscriptions: [] };
 
-      const subscriptionsByOrg = await this.cache.forOrgs([...new Set(events.map((e) => e.org_id))], manager);
+      const subscriptionsByOrg = await subscriptionsOf(manager, [...new Set(events.map((e) => e.org_id))]);
       const orgIds: string[] = [];
       const subscriptionIds: string[] = [];
       const eventIds: string[] = [];
@@ -86,4 +97,17 @@ export class FanOutService {
     );
     return rows.length > 0;
   }
+}
+
+/** The event subscriptions of some orgs, ACTIVE and PAUSED alike (PAUSED holds, it does not drop). */
+async function subscriptionsOf(manager: EntityManager, orgIds: string[]): Promise<Map<string, MatchableSubscription[]>> {
+  const rows: Array<{ id: string; org_id: string; status: SubscriptionStatus; event_types: string[]; filters: EventFilter[] }> =
+    await manager.query('SELECT id, org_id, status, event_types, filters FROM event_subscriptions WHERE org_id = ANY($1::uuid[])', [
+      orgIds,
+    ]);
+  const byOrg = new Map<string, MatchableSubscription[]>(orgIds.map((id) => [id, []]));
+  for (const row of rows) {
+    byOrg.get(row.org_id)?.push({ id: row.id, status: row.status, eventTypes: row.event_types, filters: row.filters ?? [] });
+  }
+  return byOrg;
 }

@@ -1,7 +1,6 @@
 export * from './delivery-state';
 export * from './delivery-batch.entity';
 export * from './delivery-attempt.entity';
-export * from './subscription-cache';
 export * from './fan-out.service';
 export * from './batches.service';
 export * from './deliveries-domain.module';

@@ -128,6 +128,7 @@ export class EventIngestService {
     const existing = await this.existingIds(manager, actor.orgId, prepared);
     const fresh = prepared.filter((p) => !existing.has(p.id));
     const customers = await this.resolveCustomers(manager, actor.orgId, fresh);
+    await this.lockConsentCustomers(manager, actor.orgId, fresh, customers);
 
     const outbox: NewEvent[] = [];
     for (const p of fresh) {
@@ -193,6 +194,24 @@ export class EventIngestService {
       throw conflict(ErrorCodes.EVENT_ID_TAKEN, `events[${index}]: id ${foreign.id} is already taken`, { index });
     }
     return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * Locks, in id order, every customer whose consent this batch changes, before changing any.
+   * Without it two batches naming the same customers in different orders deadlock.
+   */
+  private async lockConsentCustomers(
+    manager: EntityManager,
+    orgId: string,
+    prepared: Prepared[],
+    customers: Map<number, number>,
+  ): Promise<void> {
+    const ids = [...new Set(prepared.filter((p) => p.info.kind === 'consent').map((p) => customers.get(p.index)!))];
+    if (ids.length === 0) return;
+    await manager.query('SELECT 1 FROM customers WHERE org_id = $1 AND id = ANY($2::bigint[]) ORDER BY id FOR UPDATE', [
+      orgId,
+      ids,
+    ]);
   }
 
   /** Customer id per event index, from `customerId` or an identifier; the first unknown one fails the batch. */
