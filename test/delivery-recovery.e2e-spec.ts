@@ -56,17 +56,26 @@ describe('delivery recovery: killed workers, a flushed Redis, two workers', () =
     expect(resent.body.events.map((e: { eventId: string }) => e.eventId)).toEqual(ids);
   });
 
-  it('lets the batch in flight finish on SIGTERM', async () => {
+  it('lets the batch in flight finish on SIGTERM, starts no other, and loses nothing', async () => {
     const worker = await startWorker();
-    const sub = await subscribe(3);
+    const sub = await subscribe(1);
     receiver.reply = () => ({ status: 200, delayMs: 800 });
-    await emitEvents(api, org, 3);
+    const ids = await emitEvents(api, org, 4);
     await receiver.waitFor(() => receiver.received.length === 1);
     const code = await worker.kill('SIGTERM');
     expect(code).toBe(0);
-    const [batch] = await api.dataSource.query('SELECT state FROM delivery_batches WHERE subscription_id = $1', [sub.id]);
-    expect(batch.state).toBe('DELIVERED');
+    const batches = await api.dataSource.query('SELECT state FROM delivery_batches WHERE subscription_id = $1', [sub.id]);
+    expect(batches).toEqual([{ state: 'DELIVERED' }]);
     expect(receiver.received).toHaveLength(1);
+    // No attempt was made, and failed, on the way out.
+    const errors = await api.dataSource.query(
+      'SELECT a.error FROM delivery_attempts a JOIN delivery_batches b ON b.id = a.batch_id WHERE b.subscription_id = $1 AND a.error IS NOT NULL',
+      [sub.id],
+    );
+    expect(errors).toEqual([]);
+    await startWorker();
+    await receiver.waitFor(() => receiver.eventIds().length === 4, 15000);
+    expect(receiver.eventIds()).toEqual(ids);
   });
 
   it('delivers everything exactly once when Redis is flushed mid-stream', async () => {

@@ -100,6 +100,15 @@ describe('webhook delivery (api + worker + a verifying receiver)', () => {
     expect(receiver.eventIds()).toEqual([...failedKept, ...bounced]);
   });
 
+  it('delivers to a subscription the worker was never told about', async () => {
+    // Written straight to the table, with no subscription-changed job: fan-out must still see it.
+    const sub = await subscribe({ batchSize: 2 });
+    await api.dataSource.query('UPDATE event_subscriptions SET event_types = $2 WHERE id = $1', [sub.id, ['EMAIL_CLICKED']]);
+    const ids = await emitEvents(api, org, 2, { type: 'EMAIL_CLICKED' });
+    await receiver.waitFor(() => receiver.eventIds().length === 2);
+    expect(receiver.eventIds()).toEqual(ids);
+  });
+
   it('holds events while PAUSED and releases them in order on resume', async () => {
     const sub = await subscribe({ batchSize: 4, status: 'PAUSED' });
     const held = await emitEvents(api, org, 10);
@@ -188,6 +197,10 @@ describe('webhook delivery (api + worker + a verifying receiver)', () => {
     await receiver.waitFor(() => receiver.received.length === 6);
     expect(receiver.received[5].headers['webhook-id']).toBe(batchId);
     expect(receiver.received[5].body.events.map((e: { eventId: string }) => e.eventId)).toEqual(ids);
+    // Attempt numbers keep growing across a redelivery, so the log never shows one number twice.
+    await waitForStats(api, org, sub.name, { delivered: 2 });
+    const [batch] = (await api.get(`/v1/subscriptions/${sub.name}/deliveries`, org)).body.batches;
+    expect(batch.attempts.map((a: { attempt: number }) => a.attempt)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('replays delivered events as new batches marked replay', async () => {

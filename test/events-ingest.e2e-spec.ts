@@ -229,6 +229,19 @@ describe('native event ingest (POST /v1/events)', () => {
     expect(await ledgerOf(customer.id)).toHaveLength(1);
   });
 
+  it('takes concurrent consent batches naming the same customers in opposite orders without a deadlock', async () => {
+    const a = await registerCustomer(api, org);
+    const b = await registerCustomer(api, org);
+    const optOut = (customerId: number) => ({ type: 'SMS_OPT_OUT', customerId, channel: 'SMS' });
+    const optIn = (customerId: number) => ({ type: 'SMS_OPT_IN', customerId, channel: 'SMS' });
+    const rounds = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        api.post('/v1/events', { events: i % 2 ? [optOut(a.id), optIn(b.id)] : [optOut(b.id), optIn(a.id)] }, org),
+      ),
+    );
+    expect(rounds.map((r) => r.status)).toEqual(Array(10).fill(202));
+  });
+
   it('answers no key with the native 401 body', async () => {
     const res = await api.post('/v1/events', { events: [] });
     expect(res.status).toBe(401);
