@@ -12,7 +12,7 @@ import { CustomerIdentity, CustomersService } from '../customers/customers.servi
 import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
 import { ConsentKey, consentKeyString } from './consent-key';
 import { Consent } from './consent.entity';
-import { lockCustomerConsents, withLockedCustomer, writeConsentChanges } from './consent-store';
+import { lockCustomerConsents, Sql, withLockedCustomer, writeConsentChanges } from './consent-store';
 import { normalizeAddress } from './contact-address';
 
 export interface ConsentChange extends ConsentKey {
@@ -133,12 +133,13 @@ export class ConsentsService {
   async applyInTransaction(manager: EntityManager, actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome> {
     const before: RecordedState[] | null = await lockCustomerConsents(manager, actor.orgId, command.customerId);
     if (!before) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
-    return this.applyToState(manager, actor, command, before);
+    // Only text and values: a manager's third argument means something else.
+    return this.applyToState({ query: (text, params) => manager.query(text, params) }, actor, command, before);
   }
 
   /** Decides what changes against the locked state `before`, and writes it in one statement. */
   private async applyToState(
-    manager: EntityManager,
+    manager: Sql,
     actor: ActorContext,
     command: ConsentCommand,
     before: RecordedState[],
