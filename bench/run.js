@@ -33,8 +33,13 @@ const env = {
   ALLOW_PRIVATE_CALLBACK_URLS: 'true',
   WEBHOOK_FLUSH_MS: String(FLUSH_MS),
 };
-const API_MAIN = 'dist/apps/api/apps/api/src/main.js';
-const WORKER_MAIN = 'dist/apps/worker/apps/worker/src/main.js';
+/** The apps start exactly as `npm run start:api` / `start:worker` start them, node flags included. */
+const SCRIPTS = require('../package.json').scripts;
+const nodeArgs = (script) => SCRIPTS[script].replace(/^node\s+/, '').split(/\s+/);
+const API_ARGS = nodeArgs('start:api');
+const WORKER_ARGS = nodeArgs('start:worker');
+const API_MAIN = API_ARGS.at(-1);
+const WORKER_MAIN = WORKER_ARGS.at(-1);
 const CLI = 'dist/apps/api/apps/api/src/cli.js';
 
 async function freshDatabase() {
@@ -102,7 +107,7 @@ async function main() {
 
   const children = [];
   try {
-    const apiProcess = startProcess('api', API_MAIN, { ...env, PORT: String(PORTS.api) });
+    const apiProcess = startProcess('api', API_ARGS, { ...env, PORT: String(PORTS.api) });
     children.push(apiProcess);
     await waitHttp(`http://127.0.0.1:${PORTS.api}/health/ready`, apiProcess);
     const api = { url: `http://127.0.0.1:${PORTS.api}`, authorization: `Bearer ${key}` };
@@ -112,7 +117,7 @@ async function main() {
     ).rows.map((r) => Number(r.id));
 
     // 1. The write path, the worker not yet running, so both servers have the cores to themselves.
-    const baselineProcess = startProcess('baseline', 'bench/baseline/server.js', { ...env, PORT: String(PORTS.baseline), BASELINE_ORG_ID: baselineOrgId });
+    const baselineProcess = startProcess('baseline', ['bench/baseline/server.js'], { ...env, PORT: String(PORTS.baseline), BASELINE_ORG_ID: baselineOrgId });
     children.push(baselineProcess);
     await waitHttp(`http://127.0.0.1:${PORTS.baseline}/health`, baselineProcess);
     const writePath = await benchWritePath({
@@ -124,8 +129,8 @@ async function main() {
     await stop(baselineProcess);
 
     // 2. End to end, with the worker and the receiver.
-    const workerProcess = startProcess('worker', WORKER_MAIN, { ...env, WORKER_PORT: String(PORTS.worker) });
-    const receiverProcess = startProcess('receiver', 'bench/receiver.js', { RECEIVER_PORT: String(PORTS.receiver) });
+    const workerProcess = startProcess('worker', WORKER_ARGS, { ...env, WORKER_PORT: String(PORTS.worker) });
+    const receiverProcess = startProcess('receiver', ['bench/receiver.js'], { RECEIVER_PORT: String(PORTS.receiver) });
     children.push(workerProcess, receiverProcess);
     await waitHttp(`http://127.0.0.1:${PORTS.worker}/health/ready`, workerProcess);
     const receiverUrl = `http://127.0.0.1:${PORTS.receiver}`;

@@ -6,8 +6,9 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '../..');
 
-function startProcess(name, script, env, args = []) {
-  const child = spawn(process.execPath, [script, ...args], {
+/** `args`: what follows `node` (flags, then the script). */
+function startProcess(name, args, env) {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
