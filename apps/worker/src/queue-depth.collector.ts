@@ -30,9 +30,11 @@ export class QueueDepthCollector {
 
   private async collectDeliveries(): Promise<void> {
     const rows: Array<{ state: string; n: number }> = await this.dataSource.query(
-      `SELECT CASE WHEN d.state = 'PENDING' AND s.status = 'PAUSED' THEN 'HELD' ELSE d.state END AS state, count(*)::int AS n
+      `SELECT CASE WHEN s.status = 'PAUSED' THEN 'HELD' ELSE 'PENDING' END AS state, count(*)::int AS n
        FROM deliveries d JOIN event_subscriptions s ON s.id = d.subscription_id
-       WHERE d.state IN ('PENDING', 'IN_BATCH') GROUP BY 1`,
+       WHERE d.state = 'PENDING' GROUP BY 1
+       UNION ALL
+       SELECT 'IN_FLIGHT', coalesce(sum(event_count), 0)::int FROM delivery_batches WHERE state = 'SENDING'`,
     );
     this.metrics.deliveriesByState.reset();
     for (const row of rows) this.metrics.deliveriesByState.set({ state: row.state }, row.n);

@@ -34,7 +34,9 @@ export class Deliveries1763772000000 implements MigrationInterface {
         org_id uuid NOT NULL REFERENCES orgs(id),
         subscription_id uuid NOT NULL REFERENCES event_subscriptions(id) ON DELETE CASCADE,
         event_id uuid NOT NULL REFERENCES events(id),
-        state text NOT NULL DEFAULT 'PENDING' CHECK (state IN ('PENDING', 'IN_BATCH', 'DELIVERED', 'FAILED', 'EXPIRED')),
+        -- PENDING waits for a batch; BATCHED rides in batch_id, whose state is its outcome (so a
+        -- delivered or failed batch updates one row, not one per event); EXPIRED aged out while held.
+        state text NOT NULL DEFAULT 'PENDING' CHECK (state IN ('PENDING', 'BATCHED', 'EXPIRED')),
         batch_id uuid REFERENCES delivery_batches(id) ON DELETE SET NULL,
         replay boolean NOT NULL DEFAULT false,
         created_at timestamptz NOT NULL DEFAULT now(),
@@ -44,7 +46,6 @@ export class Deliveries1763772000000 implements MigrationInterface {
       CREATE UNIQUE INDEX deliveries_once ON deliveries (subscription_id, event_id) WHERE NOT replay;
       CREATE INDEX deliveries_pending ON deliveries (subscription_id, id) WHERE state = 'PENDING';
       CREATE INDEX deliveries_batch ON deliveries (batch_id);
-      CREATE INDEX deliveries_sub_state ON deliveries (subscription_id, state);
 
       CREATE TABLE delivery_attempts (
         id bigserial PRIMARY KEY,

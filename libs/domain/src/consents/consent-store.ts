@@ -1,9 +1,9 @@
-import { Pool, PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { ActorContext } from '../common/actor';
 import { Channel } from '../common/channel';
 import { ConsentStatus } from '../common/consent-status';
 import { NewEvent } from '../events/outbox';
+import { UUID_PATTERN, withRawClient } from '../common/raw-client';
 
 export interface StoredConsent {
   channel: Channel;
@@ -37,8 +37,6 @@ export async function lockCustomerConsents(
   return rows.map((r) => ({ channel: r.channel, topic: r.topic, accountId: r.account_id, address: r.address, status: r.status }));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Runs `work` in a transaction that holds the customer's row lock, with the customer's consent
  * records read after the lock was granted (null when the customer is not in the org).
@@ -55,12 +53,8 @@ export async function withLockedCustomer<T>(
   customerId: number,
   work: (sql: Sql, before: StoredConsent[] | null) => Promise<T>,
 ): Promise<T> {
-  if (!Number.isSafeInteger(customerId) || !UUID.test(orgId)) throw new Error('withLockedCustomer: invalid ids');
-  // Straight from the pool TypeORM owns: on this path its query runner costs more than the SQL.
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
-  const client: PoolClient = await pool.connect();
-  let broken = false;
-  try {
+  if (!Number.isSafeInteger(customerId) || !UUID_PATTERN.test(orgId)) throw new Error('withLockedCustomer: invalid ids');
+  return withRawClient(dataSource, async (client) => {
     const results = (await client.query(
       `BEGIN;
        SELECT 1 FROM customers WHERE id = ${customerId} AND org_id = '${orgId}' FOR UPDATE;
@@ -83,15 +77,7 @@ export async function withLockedCustomer<T>(
     const result = await work(sql, before);
     await client.query('COMMIT');
     return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {
-      broken = true;
-    });
-    throw error;
-  } finally {
-    // A connection that could not even roll back is dropped rather than reused.
-    client.release(broken);
-  }
+  });
 }
 
 /**

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { UUID_PATTERN, withRawClient } from '../common/raw-client';
 
 /** Everything needed to send one batch: the batch, its subscription and its callback. */
 export interface BatchToSend {
@@ -53,63 +55,69 @@ export class BatchesService {
    * waiting or the oldest has waited `flushMs`. The batch is leased to the caller for `leaseMs`.
    */
   async nextStep(subscriptionId: string, flushMs: number, leaseMs: number): Promise<NextStep> {
-    return this.dataSource.transaction(async (m) => {
-      await m.query(BATCH_LOCK_SQL, [subscriptionId]);
-      const [sub] = await m.query(
-        `SELECT s.id, s.org_id, s.name, s.status, s.batch_size, c.name AS callback_name, c.url, c.backup_url,
+    if (!UUID_PATTERN.test(subscriptionId)) return { kind: 'idle' };
+    return withRawClient(this.dataSource, async (client) => {
+      // BEGIN, the subscription's lock, and (with a fresh snapshot, once the lock is held) the
+      // subscription with its callback and open batch: one round trip. The id is a checked UUID.
+      const [, , found] = (await client.query(
+        `BEGIN;
+         SELECT pg_advisory_xact_lock(hashtextextended('batch:${subscriptionId}', 0));
+         SELECT s.id, s.org_id, s.name, s.status, s.batch_size, c.name AS callback_name, c.url, c.backup_url,
                 c.auth_user, c.auth_password, c.signing_secret, c.previous_signing_secret,
-                c.previous_secret_expires_at > now() AS previous_valid
-         FROM event_subscriptions s JOIN callbacks c ON c.id = s.callback_id WHERE s.id = $1`,
-        [subscriptionId],
-      );
-      if (!sub || sub.status !== 'ACTIVE') return { kind: 'idle' };
-
-      const [open] = await m.query(
-        `SELECT id, replay, attempt_count, attempt_offset,
-                GREATEST(0, EXTRACT(EPOCH FROM next_attempt_at - now()) * 1000)::bigint AS due_in_ms,
-                lease_until > now() AS leased
-         FROM delivery_batches WHERE subscription_id = $1 AND state = 'SENDING'`,
-        [subscriptionId],
-      );
-      if (open) {
-        if (open.leased) return { kind: 'busy' };
-        if (Number(open.due_in_ms) > 0) return { kind: 'wait', delayMs: Number(open.due_in_ms) };
-        // TypeORM answers an UPDATE ... RETURNING with [rows, affected].
-        const [[leased]] = await m.query(
-          `UPDATE delivery_batches SET attempt_count = attempt_count + 1,
-                  lease_until = now() + make_interval(secs => $2::float / 1000)
-           WHERE id = $1 RETURNING attempt_count`,
-          [open.id, leaseMs],
-        );
-        return { kind: 'send', batch: toBatch(sub, open.id, open.replay, leased.attempt_count, open.attempt_offset) };
-      }
-
-      const pending: Array<{ id: string; replay: boolean; age_ms: string }> = await m.query(
-        `SELECT id, replay, (EXTRACT(EPOCH FROM now() - created_at) * 1000)::bigint AS age_ms
-         FROM deliveries WHERE subscription_id = $1 AND state = 'PENDING' ORDER BY id LIMIT $2`,
-        [subscriptionId, sub.batch_size],
-      );
-      if (pending.length === 0) return { kind: 'idle' };
-      const oldestAgeMs = Number(pending[0].age_ms);
-      if (pending.length < sub.batch_size && oldestAgeMs < flushMs) {
-        return { kind: 'wait', delayMs: flushMs - oldestAgeMs, oldestDeliveryId: Number(pending[0].id) };
-      }
-      // Replays travel in batches of their own, so a batch is either all replay or none.
-      const replay = pending[0].replay;
-      const cut = pending.findIndex((p) => p.replay !== replay);
-      const members = cut === -1 ? pending : pending.slice(0, cut);
-      const batchId = randomUUID();
-      await m.query(
-        `INSERT INTO delivery_batches (id, org_id, subscription_id, state, replay, event_count, attempt_count, next_attempt_at, lease_until)
-         VALUES ($1, $2, $3, 'SENDING', $4, $5, 1, now(), now() + make_interval(secs => $6::float / 1000))`,
-        [batchId, sub.org_id, subscriptionId, replay, members.length, leaseMs],
-      );
-      await m.query(
-        `UPDATE deliveries SET state = 'IN_BATCH', batch_id = $1, updated_at = now() WHERE id = ANY($2::bigint[])`,
-        [batchId, members.map((p) => p.id)],
-      );
-      return { kind: 'send', batch: toBatch(sub, batchId, replay, 1, 0) };
+                c.previous_secret_expires_at > now() AS previous_valid,
+                b.id AS open_id, b.replay AS open_replay, b.attempt_offset AS open_offset, b.lease_until > now() AS leased,
+                GREATEST(0, EXTRACT(EPOCH FROM b.next_attempt_at - now()) * 1000)::bigint AS due_in_ms
+         FROM event_subscriptions s JOIN callbacks c ON c.id = s.callback_id
+         LEFT JOIN delivery_batches b ON b.subscription_id = s.id AND b.state = 'SENDING'
+         WHERE s.id = '${subscriptionId}'`,
+      )) as unknown as Array<{ rows: Array<Record<string, any>> }>;
+      const step = await this.decide(client, found.rows[0], flushMs, leaseMs);
+      await client.query('COMMIT');
+      return step;
     });
+  }
+
+  private async decide(client: PoolClient, sub: Record<string, any> | undefined, flushMs: number, leaseMs: number): Promise<NextStep> {
+    if (!sub || sub.status !== 'ACTIVE') return { kind: 'idle' };
+    if (sub.open_id) {
+      if (sub.leased) return { kind: 'busy' };
+      if (Number(sub.due_in_ms) > 0) return { kind: 'wait', delayMs: Number(sub.due_in_ms) };
+      const leased = await client.query({
+        name: 'optline-batch-lease',
+        text: `UPDATE delivery_batches SET attempt_count = attempt_count + 1,
+                 lease_until = now() + make_interval(secs => $2::float / 1000)
+               WHERE id = $1 RETURNING attempt_count`,
+        values: [sub.open_id, leaseMs],
+      });
+      return { kind: 'send', batch: toBatch(sub, sub.open_id, sub.open_replay, leased.rows[0].attempt_count, sub.open_offset) };
+    }
+
+    const { rows: pending } = await client.query<{ id: string; replay: boolean; age_ms: string }>({
+      name: 'optline-batch-pending',
+      text: `SELECT id, replay, (EXTRACT(EPOCH FROM now() - created_at) * 1000)::bigint AS age_ms
+             FROM deliveries WHERE subscription_id = $1 AND state = 'PENDING' ORDER BY id LIMIT $2`,
+      values: [sub.id, sub.batch_size],
+    });
+    if (pending.length === 0) return { kind: 'idle' };
+    const oldestAgeMs = Number(pending[0].age_ms);
+    if (pending.length < sub.batch_size && oldestAgeMs < flushMs) {
+      return { kind: 'wait', delayMs: flushMs - oldestAgeMs, oldestDeliveryId: Number(pending[0].id) };
+    }
+    // Replays travel in batches of their own, so a batch is either all replay or none.
+    const replay = pending[0].replay;
+    const cut = pending.findIndex((p) => p.replay !== replay);
+    const members = cut === -1 ? pending : pending.slice(0, cut);
+    const batchId = randomUUID();
+    await client.query({
+      name: 'optline-batch-open',
+      text: `WITH opened AS (
+               INSERT INTO delivery_batches (id, org_id, subscription_id, state, replay, event_count, attempt_count, next_attempt_at, lease_until)
+               VALUES ($1, $2, $3, 'SENDING', $4, $5, 1, now(), now() + make_interval(secs => $6::float / 1000))
+             )
+             UPDATE deliveries SET state = 'BATCHED', batch_id = $1, updated_at = now() WHERE id = ANY($7::bigint[])`,
+      values: [batchId, sub.org_id, sub.id, replay, members.length, leaseMs, members.map((p) => p.id)],
+    });
+    return { kind: 'send', batch: toBatch(sub, batchId, replay, 1, 0) };
   }
 
   /** The batch's events in delivery order. */
@@ -121,27 +129,15 @@ export class BatchesService {
     );
   }
 
-  /** 2xx: the batch and its deliveries are delivered. False when the lease was lost meanwhile. */
+  /** 2xx: the batch, and so its deliveries, are delivered. False when the lease was lost meanwhile. */
   async recordDelivered(batch: BatchToSend, attempt: AttemptRecord): Promise<boolean> {
-    return this.dataSource.transaction(async (m) => {
-      if (!(await this.holdsLease(m, batch))) return false;
-      await this.insertAttempt(m, batch, attempt, null);
-      await m.query(`UPDATE delivery_batches SET state = 'DELIVERED', delivered_at = now(), lease_until = NULL WHERE id = $1`, [
-        batch.batchId,
-      ]);
-      await m.query(`UPDATE deliveries SET state = 'DELIVERED', updated_at = now() WHERE batch_id = $1`, [batch.batchId]);
-      return true;
-    });
+    return this.record(batch, attempt, null, `state = 'DELIVERED', delivered_at = now(), lease_until = NULL`);
   }
 
   /** A failure to retry: the batch keeps its place and waits `delayMs`. */
   async recordRetry(batch: BatchToSend, attempt: AttemptRecord, delayMs: number): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      if (!(await this.holdsLease(m, batch))) return;
-      const nextAt = new Date(Date.now() + delayMs);
-      await this.insertAttempt(m, batch, attempt, nextAt);
-      await m.query(`UPDATE delivery_batches SET next_attempt_at = $2, lease_until = NULL WHERE id = $1`, [batch.batchId, nextAt]);
-    });
+    const nextAt = new Date(Date.now() + delayMs);
+    await this.record(batch, attempt, nextAt, `next_attempt_at = $9, lease_until = NULL`);
   }
 
   /**
@@ -149,19 +145,45 @@ export class BatchesService {
    * PAUSED with the reason, so that later events are held for it rather than lost.
    */
   async recordFailed(batch: BatchToSend, attempt: AttemptRecord, reason: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      if (!(await this.holdsLease(m, batch))) return;
-      await this.insertAttempt(m, batch, attempt, null);
-      await m.query(
-        `UPDATE delivery_batches SET state = 'FAILED', failed_at = now(), failure_reason = $2, lease_until = NULL WHERE id = $1`,
-        [batch.batchId, reason],
-      );
-      await m.query(`UPDATE deliveries SET state = 'FAILED', updated_at = now() WHERE batch_id = $1`, [batch.batchId]);
-      await m.query(
-        `UPDATE event_subscriptions SET status = 'PAUSED', status_reason = $2, updated_at = now() WHERE id = $1`,
-        [batch.subscriptionId, `Paused by optline: batch ${batch.batchId} failed. ${reason}`],
-      );
+    await this.record(batch, attempt, null, `state = 'FAILED', failed_at = now(), failure_reason = $10, lease_until = NULL`, {
+      reason,
+      statusReason: `Paused by optline: batch ${batch.batchId} failed. ${reason}`,
     });
+  }
+
+  /**
+   * Records an attempt and its outcome in ONE statement (atomic without a transaction block): only
+   * while the caller still holds the lease, i.e. the batch is SENDING at the caller's attempt.
+   */
+  private async record(
+    batch: BatchToSend,
+    a: AttemptRecord,
+    nextAt: Date | null,
+    set: string,
+    failure?: { reason: string; statusReason: string },
+  ): Promise<boolean> {
+    const params: unknown[] = [batch.batchId, batch.attempt, batch.orgId, a.url, a.status, a.durationMs, a.responseBody, a.error, nextAt];
+    if (failure) params.push(failure.reason, failure.statusReason, batch.subscriptionId);
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      `WITH held AS (
+         SELECT id FROM delivery_batches WHERE id = $1 AND state = 'SENDING' AND attempt_count = $2 FOR UPDATE
+       ), attempt AS (
+         INSERT INTO delivery_attempts (org_id, batch_id, attempt_number, url, status_code, duration_ms, response_body, error, next_attempt_at)
+         SELECT $3, id, $2, $4, $5, $6, $7, $8, $9::timestamptz FROM held
+       ), outcome AS (
+         UPDATE delivery_batches SET ${set} WHERE id IN (SELECT id FROM held) RETURNING id
+       )${
+         failure
+           ? `, paused AS (
+         UPDATE event_subscriptions SET status = 'PAUSED', status_reason = $11, updated_at = now()
+         WHERE id = $12 AND EXISTS (SELECT 1 FROM held)
+       )`
+           : ''
+       }
+       SELECT count(*)::int AS n FROM outcome`,
+      params,
+    );
+    return rows[0].n > 0;
   }
 
   /** Subscriptions with work due that may have lost their scheduled flush (a Redis flush or restart). */
@@ -192,22 +214,6 @@ export class BatchesService {
       [holdDays],
     );
     return rows.length;
-  }
-
-  private async holdsLease(m: EntityManager, batch: BatchToSend): Promise<boolean> {
-    const rows: unknown[] = await m.query(
-      `SELECT 1 FROM delivery_batches WHERE id = $1 AND state = 'SENDING' AND attempt_count = $2 FOR UPDATE`,
-      [batch.batchId, batch.attempt],
-    );
-    return rows.length > 0;
-  }
-
-  private async insertAttempt(m: EntityManager, batch: BatchToSend, a: AttemptRecord, nextAt: Date | null): Promise<void> {
-    await m.query(
-      `INSERT INTO delivery_attempts (org_id, batch_id, attempt_number, url, status_code, duration_ms, response_body, error, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [batch.orgId, batch.batchId, batch.attempt, a.url, a.status, a.durationMs, a.responseBody, a.error, nextAt],
-    );
   }
 }
 

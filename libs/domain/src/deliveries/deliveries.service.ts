@@ -57,8 +57,12 @@ export class DeliveriesService {
 
   async counts(orgId: string, subscriptionName: string): Promise<DeliveryCounts> {
     const subscription = await this.subscriptionByName(orgId, subscriptionName);
+    // Waiting and expired deliveries are counted on deliveries; the rest by their batch's state.
     const rows: Array<{ state: string; n: number }> = await this.dataSource.query(
-      'SELECT state, count(*)::int AS n FROM deliveries WHERE subscription_id = $1 GROUP BY state',
+      `SELECT state, count(*)::int AS n FROM deliveries
+       WHERE subscription_id = $1 AND state IN ('PENDING', 'EXPIRED') GROUP BY state
+       UNION ALL
+       SELECT state, sum(event_count)::int FROM delivery_batches WHERE subscription_id = $1 GROUP BY state`,
       [subscription.id],
     );
     const n = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
@@ -66,7 +70,7 @@ export class DeliveriesService {
     return {
       pending: paused ? 0 : n('PENDING'),
       held: paused ? n('PENDING') : 0,
-      inFlight: n('IN_BATCH'),
+      inFlight: n('SENDING'),
       delivered: n('DELIVERED'),
       failed: n('FAILED'),
       expired: n('EXPIRED'),
@@ -98,7 +102,6 @@ export class DeliveriesService {
                 failed_at = NULL, failure_reason = NULL WHERE id = $1`,
         [batchId],
       );
-      await m.query(`UPDATE deliveries SET state = 'IN_BATCH', updated_at = now() WHERE batch_id = $1`, [batchId]);
       return { subscriptionId: batch.subscription_id };
     });
   }
@@ -109,8 +112,8 @@ export class DeliveriesService {
     const rows: unknown[] = await this.dataSource.query(
       `INSERT INTO deliveries (org_id, subscription_id, event_id, replay)
        SELECT d.org_id, d.subscription_id, d.event_id, true
-       FROM deliveries d JOIN events e ON e.id = d.event_id
-       WHERE d.subscription_id = $1 AND d.state = 'DELIVERED' AND NOT d.replay AND e.occurred_at >= $2
+       FROM deliveries d JOIN delivery_batches b ON b.id = d.batch_id JOIN events e ON e.id = d.event_id
+       WHERE d.subscription_id = $1 AND b.state = 'DELIVERED' AND NOT d.replay AND e.occurred_at >= $2
        ORDER BY d.id
        RETURNING id`,
       [subscription.id, since],

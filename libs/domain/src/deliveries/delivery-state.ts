@@ -1,11 +1,10 @@
 /**
  * A delivery is one event owed to one subscription. PENDING waits for a batch (and is "held"
- * while its subscription is PAUSED), IN_BATCH rides in a batch being sent, and the rest are final.
+ * while its subscription is PAUSED); BATCHED rides in a batch, whose state (SENDING, DELIVERED,
+ * FAILED) is the delivery's outcome; EXPIRED was held past the retention window.
  */
 export enum DeliveryState {
   PENDING = 'PENDING',
-  IN_BATCH = 'IN_BATCH',
-  DELIVERED = 'DELIVERED',
-  FAILED = 'FAILED',
+  BATCHED = 'BATCHED',
   EXPIRED = 'EXPIRED',
 }

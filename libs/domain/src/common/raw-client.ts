@@ -1,0 +1,26 @@
+import { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A connection straight from the pool TypeORM owns, for the two hot paths (the consent write and
+ * the batch step) where TypeORM's query runner costs more than the SQL. `work` runs its own
+ * BEGIN/COMMIT; on an error it is rolled back, and a connection that cannot even roll back is
+ * dropped rather than returned to the pool.
+ */
+export async function withRawClient<T>(dataSource: DataSource, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    return await work(client);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
