@@ -1,7 +1,7 @@
 import { CUSTOMER_SOURCES, IDENTIFIER_TYPES, MULTI_ACCOUNT_SOURCES } from '@app/domain';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, ValidateIf } from 'class-validator';
+import { PageQueryDto } from '../../common/page-query.dto';
 import { CapillaryCode, code } from '../capillary-codes';
 
 const needsAccount = (o: { source?: string }) => MULTI_ACCOUNT_SOURCES.includes(o.source ?? '');
@@ -68,22 +68,7 @@ export class LookupQueryDto {
   @IsOptional() @IsString() format?: string;
 }
 
-/** Paging for the change log. */
-export class ChangeLogQueryDto {
-  @ApiPropertyOptional({ default: 20, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 20;
-
-  @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset: number = 0;
-
+/** Paging for the change log (Capillary also sends `format`). */
+export class ChangeLogQueryDto extends PageQueryDto {
   @IsOptional() @IsString() format?: string;
 }
