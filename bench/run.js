@@ -148,7 +148,7 @@ async function main() {
     await stop(apiProcess);
 
     // The bare BullMQ rate, on the same Redis, with nothing else running.
-    const bare = await benchBareBullmq({ redisUrl: REDIS_URL, jobs: SETTINGS.bareJobs, concurrency: 16 });
+    const bare = await benchBareBullmq({ redisUrl: REDIS_URL, jobs: SETTINGS.bareJobs, concurrency: 64 });
     log(`bare BullMQ: ${bare.perSecond} jobs/s`);
 
     const bars = {

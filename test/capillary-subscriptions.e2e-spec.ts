@@ -1,4 +1,4 @@
-import { QueueName } from '@app/queues';
+import { EventPublisher, QueueName } from '@app/queues';
 import { registerCustomer, TestApi, TestOrg, TEST_REDIS_URL } from '@app/testing';
 import { Queue } from 'bullmq';
 
@@ -113,6 +113,8 @@ describe('Capillary v2 subscriptions, ledger and outbox', () => {
     expect(outbox[1].payload.consent).toMatchObject({ channel: 'SMS', topic: 'TRANS', status: 'OPTOUT', previousStatus: 'OPTIN' });
 
     // The API published the new event ids to the `events` queue after commit.
+    // Ids go out in one job per event-loop turn, right after the answer: wait for that hand-off.
+    await api.app.get(EventPublisher).flush();
     const jobs = await events.getJobs(['waiting', 'delayed', 'active', 'completed', 'prioritized']);
     const published = jobs.flatMap((j) => (j.data as { eventIds?: string[] }).eventIds ?? []);
     expect(published).toEqual(expect.arrayContaining(outbox.map((e: { id: string }) => e.id)));

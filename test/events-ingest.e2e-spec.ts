@@ -1,4 +1,4 @@
-import { JobName } from '@app/queues';
+import { EventPublisher, JobName } from '@app/queues';
 import { eventsQueue, jobsNamed, registerCustomer, TestApi, TestOrg } from '@app/testing';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -52,6 +52,7 @@ describe('native event ingest (POST /v1/events)', () => {
       fanned_out_at: null,
     });
     expect(row.occurred_at.toISOString()).toBe('2025-06-01T10:00:00.000Z');
+    await api.app.get(EventPublisher).flush();
     const published = (await jobsNamed<{ eventIds: string[] }>(queue, JobName.FAN_OUT)).flatMap((d) => d.eventIds);
     expect(published).toContain(res.body.eventIds[0]);
   });
