@@ -25,6 +25,9 @@ export class Init1763769600000 implements MigrationInterface {
         id bigserial PRIMARY KEY,
         org_id uuid NOT NULL REFERENCES orgs(id),
         loyalty_type text NOT NULL DEFAULT 'non_loyalty',
+        -- Bumped by every consent write: lets a write check, in the same statement, that the state
+        -- it was computed from is still the current one (optimistic concurrency, see consent-store).
+        consent_version bigint NOT NULL DEFAULT 0,
         extended_fields jsonb NOT NULL DEFAULT '{}',
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()

@@ -9,6 +9,13 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
  * BEGIN/COMMIT; on an error it is rolled back, and a connection that cannot even roll back is
  * dropped rather than returned to the pool.
  */
+/** Runs statements on any pooled connection, each in its own implicit transaction. */
+export function poolQuery(dataSource: DataSource) {
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  return (text: string, params?: unknown[], name?: string): Promise<any[]> =>
+    pool.query({ text, values: params, ...(name ? { name } : {}) }).then((r) => r.rows);
+}
+
 export async function withRawClient<T>(dataSource: DataSource, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   const client = await pool.connect();

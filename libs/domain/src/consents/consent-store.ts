@@ -3,7 +3,6 @@ import { ActorContext } from '../common/actor';
 import { Channel } from '../common/channel';
 import { ConsentStatus } from '../common/consent-status';
 import { NewEvent } from '../events/outbox';
-import { UUID_PATTERN, withRawClient } from '../common/raw-client';
 
 export interface StoredConsent {
   channel: Channel;
@@ -37,47 +36,33 @@ export async function lockCustomerConsents(
   return rows.map((r) => ({ channel: r.channel, topic: r.topic, accountId: r.account_id, address: r.address, status: r.status }));
 }
 
+/** A customer's consent records and the version they were read at; null when not in the org. */
+export interface ConsentSnapshot {
+  version: number;
+  records: StoredConsent[];
+}
+
 /**
- * Runs `work` in a transaction that holds the customer's row lock, with the customer's consent
- * records read after the lock was granted (null when the customer is not in the org).
- *
- * This is the write path's hot spot, so it saves round trips: BEGIN, the lock and the read go to
- * Postgres as ONE simple-protocol message (each statement still gets its own snapshot, so the read
- * sees what a concurrent holder of the lock committed), the work adds one statement, and COMMIT
- * ends it: three round trips in all. The two values placed in the SQL text are checked first: an
- * integer and a UUID, so nothing from a caller reaches it unescaped.
+ * Reads a customer's consent records with the customer's consent version, without a lock. A write
+ * computed from it passes `version` as `expectedVersion`, and the write applies only if no other
+ * write came in between (see writeConsentChanges).
  */
-export async function withLockedCustomer<T>(
-  dataSource: DataSource,
-  orgId: string,
-  customerId: number,
-  work: (sql: Sql, before: StoredConsent[] | null) => Promise<T>,
-): Promise<T> {
-  if (!Number.isSafeInteger(customerId) || !UUID_PATTERN.test(orgId)) throw new Error('withLockedCustomer: invalid ids');
-  return withRawClient(dataSource, async (client) => {
-    const results = (await client.query(
-      `BEGIN;
-       SELECT 1 FROM customers WHERE id = ${customerId} AND org_id = '${orgId}' FOR UPDATE;
-       SELECT channel, topic, account_id, address, status FROM consents
-       WHERE org_id = '${orgId}' AND customer_id = ${customerId} ORDER BY id`,
-    )) as unknown as Array<{ rows: Array<Record<string, string>> }>;
-    const before =
-      results[1].rows.length === 0
-        ? null
-        : results[2].rows.map((r) => ({
-            channel: r.channel as Channel,
-            topic: r.topic,
-            accountId: r.account_id,
-            address: r.address,
-            status: r.status as ConsentStatus,
-          }));
-    const sql: Sql = {
-      query: (text, params, name) => client.query({ text, values: params, ...(name ? { name } : {}) }).then((r) => r.rows),
-    };
-    const result = await work(sql, before);
-    await client.query('COMMIT');
-    return result;
-  });
+export async function readConsentSnapshot(sql: Sql, orgId: string, customerId: number): Promise<ConsentSnapshot | null> {
+  const rows: Array<{ consent_version: string; channel: Channel | null; topic: string; account_id: string; address: string; status: ConsentStatus }> =
+    await sql.query(
+      `SELECT cu.consent_version, c.channel, c.topic, c.account_id, c.address, c.status
+       FROM customers cu LEFT JOIN consents c ON c.org_id = cu.org_id AND c.customer_id = cu.id
+       WHERE cu.id = $1 AND cu.org_id = $2 ORDER BY c.id`,
+      [customerId, orgId],
+      'optline-consent-read',
+    );
+  if (rows.length === 0) return null;
+  return {
+    version: Number(rows[0].consent_version),
+    records: rows
+      .filter((r) => r.channel !== null)
+      .map((r) => ({ channel: r.channel as Channel, topic: r.topic, accountId: r.account_id, address: r.address, status: r.status })),
+  };
 }
 
 /**
@@ -113,8 +98,14 @@ export interface ChangeContext {
 
 /**
  * Writes the outbox events, the ledger rows and the final state of each key in ONE statement
- * (data-modifying CTEs), so a change costs one round trip whatever its size. Returns the ledger
- * ids in the order of `rows`.
+ * (data-modifying CTEs), and bumps the customer's consent version. Returns the ledger ids in the
+ * order of `rows`.
+ *
+ * With `expectedVersion`, the statement first locks the customer row only if its version is still
+ * that one. A concurrent write holding the row makes it wait; when that write commits, Postgres
+ * re-checks the condition against the new row (READ COMMITTED re-evaluation of a locked row), the
+ * version no longer matches, and the statement writes nothing and returns no ids: the caller
+ * reads again and recomputes. Without it (null) the caller already holds the row lock.
  */
 export async function writeConsentChanges(
   manager: Sql,
@@ -122,14 +113,22 @@ export async function writeConsentChanges(
   context: ChangeContext,
   events: NewEvent[],
   rows: LedgerRow[],
+  expectedVersion: number | null,
 ): Promise<number[]> {
   const column = <K extends keyof LedgerRow>(key: K) => rows.map((r) => r[key]);
   const result: Array<{ id: string }> = await manager.query(
-    `WITH ev AS (
+    `WITH locked AS (
+       SELECT id FROM customers WHERE id = $2 AND org_id = $1 AND ($31::bigint IS NULL OR consent_version = $31) FOR UPDATE
+     ),
+     bumped AS (
+       UPDATE customers SET consent_version = consent_version + 1 WHERE id IN (SELECT id FROM locked)
+     ),
+     ev AS (
        INSERT INTO events (id, org_id, type, customer_id, channel, campaign_id, campaign_name, recipient, payload, occurred_at)
        SELECT e.id, $1, e.type, $2, e.channel, e.campaign_id, e.campaign_name, e.recipient, e.payload::jsonb, e.occurred_at
        FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
          WITH ORDINALITY AS e(id, type, channel, campaign_id, campaign_name, recipient, payload, occurred_at, n)
+       WHERE EXISTS (SELECT 1 FROM locked)
        ORDER BY e.n
      ),
      led AS (
@@ -142,6 +141,7 @@ export async function writeConsentChanges(
          $29::text[], $30::uuid[])
          WITH ORDINALITY AS l(channel, topic, account_id, address, address_type, previous_status, status, source_name,
            org_unit_id, event_id, n)
+       WHERE EXISTS (SELECT 1 FROM locked)
        ORDER BY l.n
        RETURNING id, channel, topic, account_id, address, address_type, status
      ),
@@ -189,6 +189,7 @@ export async function writeConsentChanges(
       column('sourceName'),
       column('orgUnitId'),
       column('eventId'),
+      expectedVersion,
     ],
     'optline-consent-write',
   );

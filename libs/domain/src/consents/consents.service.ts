@@ -12,7 +12,8 @@ import { CustomerIdentity, CustomersService } from '../customers/customers.servi
 import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
 import { ConsentKey, consentKeyString } from './consent-key';
 import { Consent } from './consent.entity';
-import { lockCustomerConsents, Sql, withLockedCustomer, writeConsentChanges } from './consent-store';
+import { lockCustomerConsents, readConsentSnapshot, Sql, writeConsentChanges } from './consent-store';
+import { poolQuery } from '../common/raw-client';
 import { normalizeAddress } from './contact-address';
 
 export interface ConsentChange extends ConsentKey {
@@ -83,6 +84,9 @@ export interface IdentifiedOutcome extends ConsentOutcome {
   customerCreated: boolean;
 }
 
+/** Lost races before a write takes the customer's row lock instead of retrying. */
+const OPTIMISTIC_ATTEMPTS = 5;
+
 @Injectable()
 export class ConsentsService {
   constructor(
@@ -97,12 +101,31 @@ export class ConsentsService {
    * other and each sees the state the previous one left: no lost update, no ledger that disagrees.
    */
   async apply(actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome> {
-    const outcome = await withLockedCustomer(this.dataSource, actor.orgId, command.customerId, (manager, before) => {
-      if (!before) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
-      return this.applyToState(manager, actor, command, before);
-    });
+    const outcome = (await this.applyOptimistically(actor, command)) ?? (await this.applyLocked(actor, command));
     await this.notifier.eventsCommitted(outcome.applied.flatMap((a) => (a.eventId ? [a.eventId] : [])));
     return outcome;
+  }
+
+  /**
+   * The write path's fast way: read the state, decide, and write it in one statement that applies
+   * only if nobody wrote in between (two round trips, no transaction block). A concurrent write
+   * makes it read and decide again; after OPTIMISTIC_ATTEMPTS lost races it gives way (null) to the
+   * locking way, so a hot customer still makes progress.
+   */
+  private async applyOptimistically(actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome | null> {
+    const sql: Sql = { query: poolQuery(this.dataSource) };
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      const snapshot = await readConsentSnapshot(sql, actor.orgId, command.customerId);
+      if (!snapshot) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
+      const outcome = await this.applyToState(sql, actor, command, snapshot.records, snapshot.version);
+      if (outcome !== 'conflict') return outcome;
+    }
+    return null;
+  }
+
+  /** The customer row locked for the whole decision: always makes progress, costs a transaction. */
+  private applyLocked(actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome> {
+    return this.dataSource.transaction((manager) => this.applyInTransaction(manager, actor, command));
   }
 
   /**
@@ -134,16 +157,22 @@ export class ConsentsService {
     const before: RecordedState[] | null = await lockCustomerConsents(manager, actor.orgId, command.customerId);
     if (!before) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
     // Only text and values: a manager's third argument means something else.
-    return this.applyToState({ query: (text, params) => manager.query(text, params) }, actor, command, before);
+    const outcome = await this.applyToState({ query: (text, params) => manager.query(text, params) }, actor, command, before, null);
+    if (outcome === 'conflict') throw new Error('consent write refused while holding the customer lock');
+    return outcome;
   }
 
-  /** Decides what changes against the locked state `before`, and writes it in one statement. */
+  /**
+   * Decides what changes against the state `before`, and writes it in one statement; 'conflict'
+   * when `expectedVersion` is no longer the customer's (another write came first).
+   */
   private async applyToState(
     manager: Sql,
     actor: ActorContext,
     command: ConsentCommand,
     before: RecordedState[],
-  ): Promise<ConsentOutcome> {
+    expectedVersion: number | null,
+  ): Promise<ConsentOutcome | 'conflict'> {
     const current = new Map(before.map((r) => [consentKeyString(r), r.status]));
 
     const outcome: ConsentOutcome = { applied: [], unchanged: [], before };
@@ -193,7 +222,9 @@ export class ConsentsService {
         orgUnitId: p.change.orgUnitId ?? null,
         eventId: emit ? eventIds[i] : null,
       })),
+      expectedVersion,
     );
+    if (ledgerIds.length === 0) return 'conflict';
 
     outcome.applied = pending.map((p, i) => ({
       index: p.index,
