@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { classifyFailure } from './failure';
-import { ERROR_BODY_BY_PREFIX } from './route-error-bodies';
+import { DIALECT_FILTER_BY_PREFIX } from './route-error-bodies';
 
 /**
  * The default error body for optline's own endpoints: `{ "error": { code, message, details } }`.
@@ -10,14 +10,11 @@ import { ERROR_BODY_BY_PREFIX } from './route-error-bodies';
 @Catch()
 export class NativeExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
+    const url = host.switchToHttp().getRequest<FastifyRequest>()?.url ?? '';
+    const dialect = DIALECT_FILTER_BY_PREFIX.find(([prefix]) => url.startsWith(prefix));
+    if (dialect) return dialect[1].catch(exception, host);
     const failure = classifyFailure(exception);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const url = host.switchToHttp().getRequest<FastifyRequest>()?.url ?? '';
-    const dialect = ERROR_BODY_BY_PREFIX.find(([prefix]) => url.startsWith(prefix));
-    if (dialect) {
-      reply.status(failure.status).send(dialect[1](failure));
-      return;
-    }
     const details = failure.issues.map((i) => ({ field: i.path, message: i.message }));
     reply.status(failure.status).send({
       error: {

@@ -1,12 +1,19 @@
-import { responsysError } from '../responsys/responsys-exception.filter';
+import { ExceptionFilter } from '@nestjs/common';
+import { AltcraftExceptionFilter } from '../altcraft/altcraft-exception.filter';
+import { CapillaryExceptionFilter } from '../capillary/capillary-exception.filter';
+import { ResponsysExceptionFilter } from '../responsys/responsys-exception.filter';
 import { RESPONSYS_PREFIX } from '../responsys/responsys.prefix';
-import { Failure } from './failure';
+import { WmExceptionFilter } from '../wm/wm-exception.filter';
 
 /**
- * Failures raised before a controller's own filter can run (a body that is not JSON, a path no
- * route matches) reach only the global filter; under these prefixes it still answers in the
- * dialect's error body.
+ * Failures raised before a controller's own filter can run (a body that is not JSON, a body too
+ * large, a path no route matches) reach only the global filter; under these prefixes it hands
+ * them to the dialect's filter, so they still get that vendor's error body.
  */
-export const ERROR_BODY_BY_PREFIX: ReadonlyArray<readonly [prefix: string, render: (failure: Failure) => unknown]> = [
-  [`/${RESPONSYS_PREFIX}/`, responsysError],
+export const DIALECT_FILTER_BY_PREFIX: ReadonlyArray<readonly [prefix: string, filter: ExceptionFilter]> = [
+  [`/${RESPONSYS_PREFIX}/`, new ResponsysExceptionFilter()],
+  ['/v2/customers', new CapillaryExceptionFilter()],
+  ['/v1.1/customer/', new CapillaryExceptionFilter()],
+  ['/api/v1.1/subscriptions/', new AltcraftExceptionFilter()],
+  ['/api/v1/customers/', new WmExceptionFilter()],
 ];
