@@ -38,6 +38,15 @@ describe('Capillary v1.1 customer/subscriptions', () => {
     expect(ledger).toEqual([{ dialect: 'capillary-v1.1' }]);
   });
 
+  it('refuses more than 100 items, writing nothing', async () => {
+    const a = await registerCustomer(api, org);
+    const item = { email: a.email, priority: 'BULK', channel: 'email', is_subscribed: '0' };
+    const res = await api.post('/v1.1/customer/subscriptions?format=json', { root: { subscription: Array(101).fill(item) } }, org);
+    expect(res.status).toBe(400);
+    expect(res.body.response.status.message).toContain('100');
+    expect(await api.dataSource.query('SELECT 1 FROM consent_ledger WHERE customer_id = $1', [a.id])).toEqual([]);
+  });
+
   it('accepts a single flat item and answers 400 when every item fails', async () => {
     const a = await registerCustomer(api, org);
     const flat = await api.post('/v1.1/customer/subscriptions?format=json', { email: a.email, priority: 'BULK', channel: 'email', is_subscribed: '0' }, org);

@@ -222,6 +222,15 @@ describe('Responsys event subscriptions', () => {
     expect(res.body.errorCode).toBe('INVALID_PARAMETER');
   });
 
+  it('accepts back, on PUT, the body a GET returned (get, modify, put)', async () => {
+    const o = await freshOrg();
+    await api.post(SUBS, { subscriptionName: 'roundtrip', callBackName: 'cb', eventTypes: ['EMAIL_CLICKED'], status: 'PAUSED' }, o);
+    const got = await api.get(`${SUBS}/roundtrip`, o);
+    const put = await api.put(`${SUBS}/roundtrip`, { ...got.body, statusReason: 'edited' }, o);
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ subscriptionName: 'roundtrip', status: 'PAUSED', statusReason: 'edited', callBackUrl: got.body.callBackUrl });
+  });
+
   it('refuses a second subscription of the same name, a name mismatch, and unknown fields', async () => {
     const o = await freshOrg();
     const body = { subscriptionName: 'dup', callBackName: 'cb', eventTypes: ['EMAIL_CLICKED'], status: 'PAUSED' };

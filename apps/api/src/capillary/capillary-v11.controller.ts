@@ -6,6 +6,9 @@ import { Actor } from '../common/actor.decorator';
 import { CapillaryExceptionFilter } from './capillary-exception.filter';
 import { CapillaryV11Service } from './capillary-v11.service';
 
+/** Each item is its own transaction: a bound keeps one request from holding a connection for long. */
+const MAX_ITEMS = 100;
+
 /** Capillary v1.1 `POST /v1.1/customer/subscriptions?format=json`. */
 @ApiTags('Capillary v1.1')
 @ApiBasicAuth()
@@ -25,6 +28,10 @@ export class CapillaryV11Controller {
   })
   async update(@Actor('capillary-v1.1') actor: ActorContext, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const items = this.v11.itemsOf(body);
+    if (items.length > MAX_ITEMS) {
+      reply.status(400);
+      return { response: { status: { success: 'false', code: 400, message: `At most ${MAX_ITEMS} subscription items per request` } } };
+    }
     const results = [];
     // In order, so two items about one customer apply in the order the caller wrote them.
     for (const item of items) results.push(await this.v11.applyItem(actor, item));

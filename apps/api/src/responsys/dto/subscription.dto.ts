@@ -88,4 +88,13 @@ export class SubscriptionDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 100 })
   @Allow()
   batchSize?: unknown;
+
+  /**
+   * Read-only: shown in every response, accepted and ignored on the way in, so that a client can
+   * PUT back the body a GET returned (the callback's URL is set on the callback).
+   */
+  @ApiPropertyOptional({ readOnly: true, description: 'Ignored: set it on the callback' })
+  @IsOptional()
+  @IsString()
+  callBackUrl?: string;
 }
