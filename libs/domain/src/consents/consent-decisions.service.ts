@@ -38,11 +38,10 @@ export class ConsentDecisionsService {
     await this.customers.requireCustomer(orgId, customerId);
     const address = normalizeAddress(question.channel, question.address ?? '');
     const where = { orgId, customerId, channel: question.channel, topic: question.topic, accountId: question.accountId ?? '' };
-    const consents = this.dataSource.getRepository(Consent);
-    const [channelRecord, addressRecord] = await Promise.all([
-      consents.findOneBy({ ...where, address: '' }),
-      address ? consents.findOneBy({ ...where, address }) : Promise.resolve(null),
-    ]);
+    // Both records in one read, so a write that changes both is seen whole or not at all.
+    const records = await this.dataSource.getRepository(Consent).find({ where: [{ ...where, address: '' }, { ...where, address }] });
+    const channelRecord = records.find((r) => r.address === '') ?? null;
+    const addressRecord = address ? (records.find((r) => r.address === address) ?? null) : null;
     const decision = decideConsent(channelRecord, addressRecord);
     const record = decision.decidedBy;
     const ledgerEntry =
