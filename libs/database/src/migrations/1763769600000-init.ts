@@ -167,12 +167,26 @@ export class Init1763769600000 implements MigrationInterface {
         UNIQUE (org_id, name)
       );
       CREATE INDEX event_subscriptions_callback ON event_subscriptions (callback_id);
+
+      -- Every change to an org's event subscriptions bumps its version, in the same transaction,
+      -- whoever makes it (API, worker pausing one, an operator in psql): fan-out caches an org's
+      -- subscriptions and reloads them when this number moves.
+      ALTER TABLE orgs ADD COLUMN subscriptions_version bigint NOT NULL DEFAULT 0;
+      CREATE FUNCTION bump_subscriptions_version() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        UPDATE orgs SET subscriptions_version = subscriptions_version + 1
+        WHERE id = COALESCE(NEW.org_id, OLD.org_id);
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER event_subscriptions_version
+        AFTER INSERT OR UPDATE OR DELETE ON event_subscriptions
+        FOR EACH ROW EXECUTE FUNCTION bump_subscriptions_version();
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      DROP TABLE event_subscriptions; DROP TABLE callbacks; DROP TABLE events;
+      DROP TABLE event_subscriptions; DROP FUNCTION bump_subscriptions_version(); DROP TABLE callbacks; DROP TABLE events;
       DROP TABLE consent_ledger; DROP FUNCTION consent_ledger_is_append_only();
       DROP TABLE consents; DROP TABLE customer_identifiers; DROP TABLE customer_profiles;
       DROP TABLE customers; DROP TABLE api_keys; DROP TABLE orgs;

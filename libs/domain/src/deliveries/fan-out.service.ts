@@ -19,6 +19,8 @@ export interface FanOutResult {
 
 @Injectable()
 export class FanOutService {
+  private readonly cache = new Map<string, { version: string; subscriptions: MatchableSubscription[] }>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
@@ -26,9 +28,11 @@ export class FanOutService {
    * and marks the events fanned out, in one transaction. Running it twice matches nothing twice:
    * the second pass sees the events as fanned out, and the unique index refuses a duplicate.
    *
-   * The orgs' subscriptions are read inside the pass: one query per pass of up to `limit` events,
-   * never one per event. A cache shared across passes was tried and dropped: an invalidation that
-   * arrived late let events pass a subscription that already existed, and nothing repaired that.
+   * Matching costs no query per event: the orgs' subscriptions are cached, and each pass reads
+   * their `subscriptions_version` (bumped by a trigger on every subscription change, in the
+   * changing transaction) to reload only the orgs whose subscriptions moved. An earlier cache
+   * invalidated over Redis pub/sub could miss a new subscription when a message came late; a
+   * version read in the pass's own transaction cannot.
    */
   async fanOutOnce(limit = 2000): Promise<FanOutResult> {
     try {
@@ -51,7 +55,7 @@ export class FanOutService {
         );
       if (events.length === 0) return { events: 0, deliveries: 0, subscriptions: [] };
 
-      const subscriptionsByOrg = await subscriptionsOf(manager, [...new Set(events.map((e) => e.org_id))]);
+      const subscriptionsByOrg = await this.subscriptionsOf(manager, [...new Set(events.map((e) => e.org_id))]);
       const orgIds: string[] = [];
       const subscriptionIds: string[] = [];
       const eventIds: string[] = [];
@@ -89,6 +93,29 @@ export class FanOutService {
     });
   }
 
+  /** The orgs' subscriptions, ACTIVE and PAUSED alike (PAUSED holds, it does not drop), from the cache when current. */
+  private async subscriptionsOf(manager: EntityManager, orgIds: string[]): Promise<Map<string, MatchableSubscription[]>> {
+    const versions: Array<{ id: string; v: string }> = await manager.query(
+      'SELECT id, subscriptions_version::text AS v FROM orgs WHERE id = ANY($1::uuid[])',
+      [orgIds],
+    );
+    const stale = versions.filter((o) => this.cache.get(o.id)?.version !== o.v);
+    if (stale.length > 0) {
+      const rows: Array<{ id: string; org_id: string; status: SubscriptionStatus; event_types: string[]; filters: EventFilter[] }> =
+        await manager.query(
+          'SELECT id, org_id, status, event_types, filters FROM event_subscriptions WHERE org_id = ANY($1::uuid[])',
+          [stale.map((o) => o.id)],
+        );
+      for (const org of stale) {
+        const subscriptions = rows
+          .filter((r) => r.org_id === org.id)
+          .map((r) => ({ id: r.id, status: r.status, eventTypes: r.event_types, filters: r.filters ?? [] }));
+        this.cache.set(org.id, { version: org.v, subscriptions });
+      }
+    }
+    return new Map(orgIds.map((id) => [id, this.cache.get(id)?.subscriptions ?? []]));
+  }
+
   /** Is anything left unfanned for longer than `olderThanMs`? (The sweeper's question.) */
   async hasStaleUnfanned(olderThanMs: number): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
@@ -97,17 +124,4 @@ export class FanOutService {
     );
     return rows.length > 0;
   }
-}
-
-/** The event subscriptions of some orgs, ACTIVE and PAUSED alike (PAUSED holds, it does not drop). */
-async function subscriptionsOf(manager: EntityManager, orgIds: string[]): Promise<Map<string, MatchableSubscription[]>> {
-  const rows: Array<{ id: string; org_id: string; status: SubscriptionStatus; event_types: string[]; filters: EventFilter[] }> =
-    await manager.query('SELECT id, org_id, status, event_types, filters FROM event_subscriptions WHERE org_id = ANY($1::uuid[])', [
-      orgIds,
-    ]);
-  const byOrg = new Map<string, MatchableSubscription[]>(orgIds.map((id) => [id, []]));
-  for (const row of rows) {
-    byOrg.get(row.org_id)?.push({ id: row.id, status: row.status, eventTypes: row.event_types, filters: row.filters ?? [] });
-  }
-  return byOrg;
 }
