@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@app/config';
-import { Logger, LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { NestFactory } from '@nestjs/core';
 import { DeliveryProcessor } from './delivery.processor';
 import { EventsProcessor } from './events.processor';
@@ -9,17 +10,11 @@ import { QueueDepthCollector } from './queue-depth.collector';
 import { WorkerHealth } from './worker-health';
 import { WorkerModule } from './worker.module';
 
-/** LOG_LEVEL in Nest's terms (pino's names, as the API uses them). */
-function nestLogLevels(level: string): LogLevel[] | false {
-  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-  const upTo: Record<string, number> = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 };
-  return level === 'silent' ? false : order.slice(0, (upTo[level] ?? 3) + 1);
-}
-
 async function main(): Promise<void> {
   const config = loadConfig();
   // An application context: the worker consumes queues and serves no public HTTP.
-  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: nestLogLevels(config.logLevel) });
+  const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   const collector = app.get(QueueDepthCollector);
   const server = await startHealthServer(app.get(WorkerHealth), config.workerPort, () => collector.render());
   const logger = new Logger('Worker');

@@ -3,6 +3,8 @@ import { DatabaseModule } from '@app/database';
 import { DeliveriesDomainModule } from '@app/domain';
 import { QueuesModule } from '@app/queues';
 import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { loadConfig } from '@app/config';
 import { DeliveryProcessor } from './delivery.processor';
 import { EventsProcessor } from './events.processor';
 import { FanOutRunner } from './fan-out.runner';
@@ -15,7 +17,14 @@ import { WorkerMetrics } from './worker-metrics';
 
 /** The worker: consumes the queues and delivers webhooks; never serves the public API. */
 @Module({
-  imports: [AppConfigModule, DatabaseModule, QueuesModule, DeliveriesDomainModule],
+  imports: [
+    AppConfigModule,
+    // JSON logs like the API's; the worker serves no routes, so no per-request middleware.
+    LoggerModule.forRoot({ pinoHttp: { level: loadConfig().logLevel }, forRoutes: [] }),
+    DatabaseModule,
+    QueuesModule,
+    DeliveriesDomainModule,
+  ],
   providers: [
     WorkerHealth,
     WorkerMetrics,
