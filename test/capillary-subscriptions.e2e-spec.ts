@@ -1,3 +1,4 @@
+import { Channel, ConsentsService, ConsentStatus } from '@app/domain';
 import { EventPublisher, QueueName } from '@app/queues';
 import { registerCustomer, TestApi, TestOrg, TEST_REDIS_URL } from '@app/testing';
 import { Queue } from 'bullmq';
@@ -204,6 +205,31 @@ describe('Capillary v2 subscriptions, ledger and outbox', () => {
     const applied = results.reduce((n, r) => n + r.body.subscriptions.length, 0);
     expect(applied).toBe(ledger.length);
     expect(await count('events', customer.id)).toBe(ledger.length);
+  });
+
+  it('does not answer "unchanged" while another write to the customer is about to commit', async () => {
+    const customer = await registerCustomer(api, org);
+    const url = `/v2/customers/${customer.id}/subscriptions`;
+    const optOut = { subscriptions: [{ channel: 'EMAIL', priority: 'BULK', type: 'OPTOUT' }] };
+    await api.post(url, optOut, org);
+    // Another dialect's write holds the customer's lock and has written OPTIN, not yet committed.
+    const runner = api.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    const actor = { orgId: org.orgId, apiKeyId: org.keyId, dialect: 'native' as const };
+    await api.app.get(ConsentsService).applyInTransaction(runner.manager, actor, {
+      customerId: customer.id,
+      changes: [{ channel: Channel.EMAIL, topic: 'BULK', accountId: '', address: '', status: ConsentStatus.OPTIN }],
+    });
+    const pending = api.post(url, optOut, org);
+    await new Promise((r) => setTimeout(r, 300));
+    await runner.commitTransaction();
+    await runner.release();
+    const res = await pending;
+    // The opt-out came second, so it wins: it is applied on top of the committed opt-in.
+    expect(res.body.subscriptions).toEqual([{ channel: 'EMAIL', accountId: '', priority: 'BULK', type: 'OPTOUT' }]);
+    const [record] = await api.dataSource.query("SELECT status FROM consents WHERE customer_id = $1 AND channel = 'EMAIL'", [customer.id]);
+    expect(record.status).toBe('OPTOUT');
   });
 
   it('refuses to rewrite the ledger, even from SQL', async () => {

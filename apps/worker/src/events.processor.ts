@@ -33,7 +33,7 @@ export class EventsProcessor extends WorkerHost implements OnModuleInit {
 
   /**
    * A subscription was created, changed or resumed: flush it, so held events go out on resume.
-   * (Fan-out reads subscriptions fresh on every pass, so there is no cache to drop.)
+   * (Fan-out's subscription cache follows a version the database bumps; nothing to drop here.)
    */
   private async subscriptionChanged(data: JobData<JobName.SUBSCRIPTION_CHANGED>): Promise<void> {
     if (data.subscriptionId) await this.scheduler.now([data.subscriptionId]);

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { JobData, JobName, QueueName } from './jobs';
 
@@ -18,7 +18,7 @@ const MAX_IDS_PER_JOB = 2000;
  * every committed event in one pass anyway, and the sweeper repairs anything a crash loses.
  */
 @Injectable()
-export class EventPublisher implements OnModuleDestroy {
+export class EventPublisher implements OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(EventPublisher.name);
   private pending: string[] = [];
   private scheduled?: NodeJS.Immediate;
@@ -49,10 +49,17 @@ export class EventPublisher implements OnModuleDestroy {
     await Promise.all([...jobs, ...this.inFlight]);
   }
 
-  /** On shutdown, publish what is still waiting rather than leave it to the sweeper. */
+  /**
+   * On shutdown, publish what is still waiting rather than leave it to the sweeper: once when
+   * modules stop, and again after the HTTP server has let its last requests finish.
+   */
   async onModuleDestroy(): Promise<void> {
     if (this.scheduled) clearImmediate(this.scheduled);
     await this.flush();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.pending.length > 0) await this.flush();
   }
 
   private track(work: Promise<void>): Promise<void> {

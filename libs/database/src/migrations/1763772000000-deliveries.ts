@@ -37,15 +37,18 @@ export class Deliveries1763772000000 implements MigrationInterface {
         -- PENDING waits for a batch; BATCHED rides in batch_id, whose state is its outcome (so a
         -- delivered or failed batch updates one row, not one per event); EXPIRED aged out while held.
         state text NOT NULL DEFAULT 'PENDING' CHECK (state IN ('PENDING', 'BATCHED', 'EXPIRED')),
-        batch_id uuid REFERENCES delivery_batches(id) ON DELETE SET NULL,
+        -- A batch holds its deliveries' outcome, so it cannot go while they point at it.
+        batch_id uuid REFERENCES delivery_batches(id),
         replay boolean NOT NULL DEFAULT false,
         created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now()
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        CHECK ((state = 'BATCHED') = (batch_id IS NOT NULL))
       );
       -- An event matches a subscription once; replays are extra rows on purpose.
       CREATE UNIQUE INDEX deliveries_once ON deliveries (subscription_id, event_id) WHERE NOT replay;
       CREATE INDEX deliveries_pending ON deliveries (subscription_id, id) WHERE state = 'PENDING';
       CREATE INDEX deliveries_batch ON deliveries (batch_id);
+      CREATE INDEX deliveries_expired ON deliveries (subscription_id) WHERE state = 'EXPIRED';
 
       CREATE TABLE delivery_attempts (
         id bigserial PRIMARY KEY,

@@ -3,12 +3,6 @@ import { DataSource } from 'typeorm';
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/**
- * A connection straight from the pool TypeORM owns, for the two hot paths (the consent write and
- * the batch step) where TypeORM's query runner costs more than the SQL. `work` runs its own
- * BEGIN/COMMIT; on an error it is rolled back, and a connection that cannot even roll back is
- * dropped rather than returned to the pool.
- */
 /** Runs statements on any pooled connection, each in its own implicit transaction. */
 export function poolQuery(dataSource: DataSource) {
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
@@ -16,6 +10,12 @@ export function poolQuery(dataSource: DataSource) {
     pool.query({ text, values: params, ...(name ? { name } : {}) }).then((r) => r.rows);
 }
 
+/**
+ * A connection straight from the pool TypeORM owns, for a hot path (the batch step) where
+ * TypeORM's query runner costs more than the SQL. `work` runs its own
+ * BEGIN/COMMIT; on an error it is rolled back, and a connection that cannot even roll back is
+ * dropped rather than returned to the pool.
+ */
 export async function withRawClient<T>(dataSource: DataSource, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   const client = await pool.connect();

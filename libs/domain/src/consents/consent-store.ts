@@ -66,6 +66,19 @@ export async function readConsentSnapshot(sql: Sql, orgId: string, customerId: n
 }
 
 /**
+ * Is the customer's consent version still `version`? FOR SHARE waits for a transaction that holds
+ * the row lock (a write in progress), so the answer reflects it once it has committed.
+ */
+export async function versionStill(sql: Sql, orgId: string, customerId: number, version: number): Promise<boolean> {
+  const rows: Array<{ v: string }> = await sql.query(
+    'SELECT consent_version::text AS v FROM customers WHERE id = $1 AND org_id = $2 FOR SHARE',
+    [customerId, orgId],
+    'optline-consent-version',
+  );
+  return rows.length > 0 && Number(rows[0].v) === version;
+}
+
+/**
  * The one thing the consent writes need from a connection: run SQL, get rows. `name` asks for a
  * prepared statement where the connection supports it, so Postgres plans a statement once per
  * connection rather than on every request (a TypeORM manager ignores it).

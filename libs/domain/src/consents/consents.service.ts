@@ -12,7 +12,7 @@ import { CustomerIdentity, CustomersService } from '../customers/customers.servi
 import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
 import { ConsentKey, consentKeyString } from './consent-key';
 import { Consent } from './consent.entity';
-import { lockCustomerConsents, readConsentSnapshot, Sql, writeConsentChanges } from './consent-store';
+import { lockCustomerConsents, readConsentSnapshot, Sql, versionStill, writeConsentChanges } from './consent-store';
 import { poolQuery } from '../common/raw-client';
 import { normalizeAddress } from './contact-address';
 
@@ -69,7 +69,7 @@ export interface ConsentOutcome {
   applied: AppliedChange[];
   /** Items that asked for the state the customer already had: no ledger row, no event. */
   unchanged: Array<{ index: number; change: ConsentChange; previousStatus: ConsentStatus | null }>;
-  /** Every record of the customer as it stood before the command (read under the lock). */
+  /** Every record of the customer as it stood before the command (the state it was applied to). */
   before: RecordedState[];
 }
 
@@ -96,9 +96,10 @@ export class ConsentsService {
   ) {}
 
   /**
-   * Applies a command in one transaction (state, ledger, outbox), then tells the notifier.
-   * The customer row is locked first, so concurrent requests for one customer run one after the
-   * other and each sees the state the previous one left: no lost update, no ledger that disagrees.
+   * Applies a command atomically (state, ledger and outbox in one statement), then tells the
+   * notifier. Concurrent requests for one customer are ordered by the customer's consent version
+   * (optimistic, then the row lock): each applies to the state the previous one left, so no update
+   * is lost and the ledger never disagrees with the state.
    */
   async apply(actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome> {
     const outcome = (await this.applyOptimistically(actor, command)) ?? (await this.applyLocked(actor, command));
@@ -192,7 +193,14 @@ export class ConsentsService {
       current.set(key, status);
       pending.push({ index, change, previousStatus });
     });
-    if (pending.length === 0) return outcome;
+    if (pending.length === 0) {
+      // Nothing to write. Still, a writer holding the customer's lock may be about to commit a
+      // change this request would have undone: wait for it, and decide again if it moved.
+      if (expectedVersion !== null && !(await versionStill(manager, actor.orgId, command.customerId, expectedVersion))) {
+        return 'conflict';
+      }
+      return outcome;
+    }
 
     const occurredAt = command.occurredAt ?? new Date();
     const emit = command.emitEvents !== false;

@@ -65,7 +65,8 @@ export class BatchesService {
          SELECT s.id, s.org_id, s.name, s.status, s.batch_size, c.name AS callback_name, c.url, c.backup_url,
                 c.auth_user, c.auth_password, c.signing_secret, c.previous_signing_secret,
                 c.previous_secret_expires_at > now() AS previous_valid,
-                b.id AS open_id, b.replay AS open_replay, b.attempt_offset AS open_offset, b.lease_until > now() AS leased,
+                b.id AS open_id, b.replay AS open_replay, b.attempt_offset AS open_offset, b.attempt_count AS open_attempts,
+                b.lease_until > now() AS leased,
                 GREATEST(0, EXTRACT(EPOCH FROM b.next_attempt_at - now()) * 1000)::bigint AS due_in_ms
          FROM event_subscriptions s JOIN callbacks c ON c.id = s.callback_id
          LEFT JOIN delivery_batches b ON b.subscription_id = s.id AND b.state = 'SENDING'
@@ -82,13 +83,15 @@ export class BatchesService {
     if (sub.open_id) {
       if (sub.leased) return { kind: 'busy' };
       if (Number(sub.due_in_ms) > 0) return { kind: 'wait', delayMs: Number(sub.due_in_ms) };
+      // Only if the batch is as we saw it: a holder whose lease ran out may have just recorded it.
       const leased = await client.query({
         name: 'optline-batch-lease',
         text: `UPDATE delivery_batches SET attempt_count = attempt_count + 1,
                  lease_until = now() + make_interval(secs => $2::float / 1000)
-               WHERE id = $1 RETURNING attempt_count`,
-        values: [sub.open_id, leaseMs],
+               WHERE id = $1 AND state = 'SENDING' AND attempt_count = $3 RETURNING attempt_count`,
+        values: [sub.open_id, leaseMs, sub.open_attempts],
       });
+      if (leased.rows.length === 0) return { kind: 'busy' };
       return { kind: 'send', batch: toBatch(sub, sub.open_id, sub.open_replay, leased.rows[0].attempt_count, sub.open_offset) };
     }
 
@@ -108,14 +111,17 @@ export class BatchesService {
     const cut = pending.findIndex((p) => p.replay !== replay);
     const members = cut === -1 ? pending : pending.slice(0, cut);
     const batchId = randomUUID();
+    // Only deliveries still PENDING join (the sweeper may have just expired some), and the batch
+    // counts the ones that did; the batch row and its members go in one statement.
     await client.query({
       name: 'optline-batch-open',
-      text: `WITH opened AS (
-               INSERT INTO delivery_batches (id, org_id, subscription_id, state, replay, event_count, attempt_count, next_attempt_at, lease_until)
-               VALUES ($1, $2, $3, 'SENDING', $4, $5, 1, now(), now() + make_interval(secs => $6::float / 1000))
+      text: `WITH joined AS (
+               UPDATE deliveries SET state = 'BATCHED', batch_id = $1, updated_at = now()
+               WHERE id = ANY($6::bigint[]) AND state = 'PENDING' RETURNING id
              )
-             UPDATE deliveries SET state = 'BATCHED', batch_id = $1, updated_at = now() WHERE id = ANY($7::bigint[])`,
-      values: [batchId, sub.org_id, sub.id, replay, members.length, leaseMs, members.map((p) => p.id)],
+             INSERT INTO delivery_batches (id, org_id, subscription_id, state, replay, event_count, attempt_count, next_attempt_at, lease_until)
+             SELECT $1, $2, $3, 'SENDING', $4, count(*), 1, now(), now() + make_interval(secs => $5::float / 1000) FROM joined`,
+      values: [batchId, sub.org_id, sub.id, replay, leaseMs, members.map((p) => p.id)],
     });
     return { kind: 'send', batch: toBatch(sub, batchId, replay, 1, 0) };
   }
@@ -164,6 +170,16 @@ export class BatchesService {
   ): Promise<boolean> {
     const params: unknown[] = [batch.batchId, batch.attempt, batch.orgId, a.url, a.status, a.durationMs, a.responseBody, a.error, nextAt];
     if (failure) params.push(failure.reason, failure.statusReason, batch.subscriptionId);
+    try {
+      return await this.recordOnce(set, params, Boolean(failure));
+    } catch (error) {
+      // Pausing a subscription can deadlock with a concurrent delete of it; once more decides.
+      if ((error as { code?: string }).code !== '40P01') throw error;
+      return this.recordOnce(set, params, Boolean(failure));
+    }
+  }
+
+  private async recordOnce(set: string, params: unknown[], failure: boolean): Promise<boolean> {
     const rows: Array<{ n: number }> = await this.dataSource.query(
       `WITH held AS (
          SELECT id FROM delivery_batches WHERE id = $1 AND state = 'SENDING' AND attempt_count = $2 FOR UPDATE

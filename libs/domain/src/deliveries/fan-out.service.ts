@@ -9,6 +9,7 @@ import { MatchableSubscription, subscriptionMatches } from '../callbacks/subscri
  * numbered in the order events were committed, and per-subscription order follows from it.
  */
 const FAN_OUT_LOCK = 7_401_222;
+const CACHE_MAX_AGE_MS = 60_000;
 
 export interface FanOutResult {
   events: number;
@@ -19,7 +20,7 @@ export interface FanOutResult {
 
 @Injectable()
 export class FanOutService {
-  private readonly cache = new Map<string, { version: string; subscriptions: MatchableSubscription[] }>();
+  private readonly cache = new Map<string, { version: string; loadedAt: number; subscriptions: MatchableSubscription[] }>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -99,7 +100,13 @@ export class FanOutService {
       'SELECT id, subscriptions_version::text AS v FROM orgs WHERE id = ANY($1::uuid[])',
       [orgIds],
     );
-    const stale = versions.filter((o) => this.cache.get(o.id)?.version !== o.v);
+    // A minute at most, even when the version did not move: a restored backup or a load with
+    // triggers off could bring an old number back with other subscriptions behind it.
+    const now = Date.now();
+    const stale = versions.filter((o) => {
+      const cached = this.cache.get(o.id);
+      return !cached || cached.version !== o.v || now - cached.loadedAt > CACHE_MAX_AGE_MS;
+    });
     if (stale.length > 0) {
       const rows: Array<{ id: string; org_id: string; status: SubscriptionStatus; event_types: string[]; filters: EventFilter[] }> =
         await manager.query(
@@ -110,7 +117,7 @@ export class FanOutService {
         const subscriptions = rows
           .filter((r) => r.org_id === org.id)
           .map((r) => ({ id: r.id, status: r.status, eventTypes: r.event_types, filters: r.filters ?? [] }));
-        this.cache.set(org.id, { version: org.v, subscriptions });
+        this.cache.set(org.id, { version: org.v, loadedAt: now, subscriptions });
       }
     }
     return new Map(orgIds.map((id) => [id, this.cache.get(id)?.subscriptions ?? []]));
