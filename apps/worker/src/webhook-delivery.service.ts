@@ -22,7 +22,7 @@ export class WebhookDeliveryService implements OnApplicationShutdown {
   }
 
   async send(batch: BatchToSend): Promise<SentBatch> {
-    const rows = (await this.batches.eventsOf(batch.batchId)) as BatchEventRow[];
+    const rows = (batch.events ?? (await this.batches.eventsOf(batch.batchId))) as BatchEventRow[];
     const body: WebhookBody = {
       subscriptionName: batch.subscriptionName,
       callBackName: batch.callbackName,

@@ -23,6 +23,8 @@ export interface BatchToSend {
   attempt: number;
   /** Attempts since the batch was last (re)delivered by an operator: what the retry schedule counts. */
   scheduleAttempt: number;
+  /** The batch's events in order, when they came with the step (a new batch); else read them. */
+  events?: Array<Record<string, any>>;
 }
 
 export type NextStep =
@@ -43,6 +45,9 @@ export interface AttemptRecord {
 }
 
 /** One lock id per subscription for the short transactions that open or lease its batch. */
+/** What a webhook says about each event (see toWebhookEvent). */
+const EVENT_COLUMNS = 'e.id, e.type, e.occurred_at, e.customer_id, e.channel, e.campaign_id, e.campaign_name, e.recipient, e.payload';
+
 export const BATCH_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtextextended('batch:' || $1::text, 0))`;
 
 @Injectable()
@@ -112,25 +117,27 @@ export class BatchesService {
     const members = cut === -1 ? pending : pending.slice(0, cut);
     const batchId = randomUUID();
     // Only deliveries still PENDING join (the sweeper may have just expired some), and the batch
-    // counts the ones that did; the batch row and its members go in one statement.
-    await client.query({
+    // counts the ones that did. The batch row, its members and its events: one statement.
+    const { rows: events } = await client.query({
       name: 'optline-batch-open',
       text: `WITH joined AS (
                UPDATE deliveries SET state = 'BATCHED', batch_id = $1, updated_at = now()
-               WHERE id = ANY($6::bigint[]) AND state = 'PENDING' RETURNING id
+               WHERE id = ANY($6::bigint[]) AND state = 'PENDING' RETURNING id, event_id
+             ),
+             opened AS (
+               INSERT INTO delivery_batches (id, org_id, subscription_id, state, replay, event_count, attempt_count, next_attempt_at, lease_until)
+               SELECT $1, $2, $3, 'SENDING', $4, count(*), 1, now(), now() + make_interval(secs => $5::float / 1000) FROM joined
              )
-             INSERT INTO delivery_batches (id, org_id, subscription_id, state, replay, event_count, attempt_count, next_attempt_at, lease_until)
-             SELECT $1, $2, $3, 'SENDING', $4, count(*), 1, now(), now() + make_interval(secs => $5::float / 1000) FROM joined`,
+             SELECT ${EVENT_COLUMNS} FROM joined j JOIN events e ON e.id = j.event_id ORDER BY j.id`,
       values: [batchId, sub.org_id, sub.id, replay, leaseMs, members.map((p) => p.id)],
     });
-    return { kind: 'send', batch: toBatch(sub, batchId, replay, 1, 0) };
+    return { kind: 'send', batch: { ...toBatch(sub, batchId, replay, 1, 0), events } };
   }
 
   /** The batch's events in delivery order. */
   async eventsOf(batchId: string): Promise<Array<Record<string, any>>> {
     return this.dataSource.query(
-      `SELECT e.id, e.type, e.occurred_at, e.customer_id, e.channel, e.campaign_id, e.campaign_name, e.recipient, e.payload
-       FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.batch_id = $1 ORDER BY d.id`,
+      `SELECT ${EVENT_COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.batch_id = $1 ORDER BY d.id`,
       [batchId],
     );
   }
