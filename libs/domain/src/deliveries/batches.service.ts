@@ -30,7 +30,7 @@ export interface BatchToSend {
 export type NextStep =
   | { kind: 'send'; batch: BatchToSend }
   /** A partial batch that is not old enough, or a retry that is not due: come back later. */
-  | { kind: 'wait'; delayMs: number; oldestDeliveryId?: number }
+  | { kind: 'wait'; delayMs: number }
   /** Another worker holds the batch in flight. */
   | { kind: 'busy' }
   /** Nothing to send (or the subscription is PAUSED, or gone). */
@@ -109,7 +109,7 @@ export class BatchesService {
     if (pending.length === 0) return { kind: 'idle' };
     const oldestAgeMs = Number(pending[0].age_ms);
     if (pending.length < sub.batch_size && oldestAgeMs < flushMs) {
-      return { kind: 'wait', delayMs: flushMs - oldestAgeMs, oldestDeliveryId: Number(pending[0].id) };
+      return { kind: 'wait', delayMs: flushMs - oldestAgeMs };
     }
     // Replays travel in batches of their own, so a batch is either all replay or none.
     const replay = pending[0].replay;

@@ -1,4 +1,3 @@
-export * from './delivery-state';
 export * from './delivery-batch.entity';
 export * from './delivery-attempt.entity';
 export * from './fan-out.service';
