@@ -1,6 +1,6 @@
 import { Channel, ConsentsService, ConsentStatus } from '@app/domain';
-import { EventPublisher, QueueName } from '@app/queues';
-import { registerCustomer, TestApi, TestOrg, TEST_REDIS_URL } from '@app/testing';
+import { EventPublisher } from '@app/queues';
+import { eventsQueue, registerCustomer, TestApi, TestOrg } from '@app/testing';
 import { Queue } from 'bullmq';
 
 /** The seed 000 sample, verbatim: its last item says "TANS". */
@@ -34,11 +34,7 @@ describe('Capillary v2 subscriptions, ledger and outbox', () => {
   beforeAll(async () => {
     api = await TestApi.start();
     org = await api.createOrg('cap-sub');
-    const url = new URL(TEST_REDIS_URL);
-    events = new Queue(QueueName.EVENTS, {
-      connection: { host: url.hostname, port: Number(url.port), db: Number(url.pathname.slice(1)) },
-      prefix: 'optline',
-    });
+    events = eventsQueue();
   });
   afterAll(async () => {
     await events.close();

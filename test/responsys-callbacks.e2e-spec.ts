@@ -1,5 +1,5 @@
 import { JobName } from '@app/queues';
-import { createCallback, eventsQueue, jobsNamed, NOTIFICATIONS, responsysError, startReceiver, TestApi, TestOrg } from '@app/testing';
+import { createCallback, eventsQueue, jobsNamed, NOTIFICATIONS, responsysError, TestApi, TestOrg, WebhookReceiver } from '@app/testing';
 import { Queue } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
 
@@ -10,16 +10,16 @@ describe('Responsys callbacks', () => {
   let api: TestApi;
   let org: TestOrg;
   let queue: Queue;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
 
   beforeAll(async () => {
     api = await TestApi.start();
     org = await api.createOrg('rsys-cb');
     queue = eventsQueue();
-    receiver = await startReceiver();
+    receiver = await new WebhookReceiver().start();
   });
   afterAll(async () => {
-    await receiver.close();
+    await receiver.stop();
     await queue.close();
     await api.close();
   });
@@ -128,7 +128,7 @@ describe('Responsys callbacks', () => {
       callBackUrl: receiver.url,
       authentication: { type: 'B', userName: 'hook', password: 's3cret' },
     });
-    receiver.requests.length = 0;
+    receiver.received.length = 0;
     for (const url of [`${CALLBACKS}/verified/actions/verify`, `${CALLBACKS}/verified?action=verify`]) {
       const res = await api.get(url, org);
       expect(res.status).toBe(200);
@@ -141,24 +141,24 @@ describe('Responsys callbacks', () => {
         error: null,
       });
     }
-    expect(receiver.requests).toHaveLength(2);
-    for (const request of receiver.requests) {
+    expect(receiver.received).toHaveLength(2);
+    for (const request of receiver.received) {
       expect(request.headers.authorization).toBe(basic('hook', 's3cret'));
-      const payload = new Webhook(signingSecret).verify(request.body, request.headers as Record<string, string>);
+      const payload = new Webhook(signingSecret).verify(request.raw, request.headers as Record<string, string>);
       expect(payload).toMatchObject({ type: 'optline.callback.verify', callBackName: 'verified', events: [] });
     }
   });
 
   it('reports what the receiver answered, and a connection failure, without failing itself', async () => {
     await createCallback(api, org, { callBackName: 'failing', callBackUrl: receiver.url, backupUrl: 'http://127.0.0.1:9/closed' });
-    receiver.respondWith(503);
+    receiver.reply = () => ({ status: 503 });
     try {
       const res = await api.get(`${CALLBACKS}/failing/actions/verify`, org);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ success: false, statusCode: 503, error: null });
       expect(res.body.backup).toMatchObject({ url: 'http://127.0.0.1:9/closed', success: false, statusCode: null, error: expect.any(String) });
     } finally {
-      receiver.respondWith(200);
+      receiver.reply = () => ({ status: 200 });
     }
     expect((await api.get(`${CALLBACKS}/failing?action=explode`, org)).body.detail).toBe('Unsupported action [explode ]');
   });
@@ -175,21 +175,21 @@ describe('Responsys callbacks', () => {
     expect(expiresIn).toBeLessThanOrEqual(24 * 3600_000);
     expect((await api.get(`${CALLBACKS}/rotating`, org)).body.signingSecret).toBeUndefined();
 
-    receiver.requests.length = 0;
+    receiver.received.length = 0;
     expect((await api.get(`${CALLBACKS}/rotating/actions/verify`, org)).body.success).toBe(true);
-    const [request] = receiver.requests;
+    const [request] = receiver.received;
     const headers = request.headers as Record<string, string>;
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
-    expect(new Webhook(newSecret).verify(request.body, headers)).toBeTruthy();
-    expect(new Webhook(oldSecret).verify(request.body, headers)).toBeTruthy();
+    expect(new Webhook(newSecret).verify(request.raw, headers)).toBeTruthy();
+    expect(new Webhook(oldSecret).verify(request.raw, headers)).toBeTruthy();
 
     // Once the old secret has expired, only the new one signs.
     await api.dataSource.query("UPDATE callbacks SET previous_secret_expires_at = now() - interval '1 second' WHERE org_id = $1 AND name = 'rotating'", [org.orgId]);
-    receiver.requests.length = 0;
+    receiver.received.length = 0;
     await api.get(`${CALLBACKS}/rotating/actions/verify`, org);
-    const later = receiver.requests[0].headers as Record<string, string>;
+    const later = receiver.received[0].headers as Record<string, string>;
     expect(later['webhook-signature'].split(' ')).toHaveLength(1);
-    expect(() => new Webhook(oldSecret).verify(receiver.requests[0].body, later)).toThrow();
+    expect(() => new Webhook(oldSecret).verify(receiver.received[0].raw, later)).toThrow();
   });
 
   it("answers another org's callback with 404, and no key with a Responsys 401", async () => {

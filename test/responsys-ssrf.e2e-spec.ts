@@ -1,4 +1,4 @@
-import { createCallback, NOTIFICATIONS, startReceiver, TestApi, TestOrg } from '@app/testing';
+import { createCallback, NOTIFICATIONS, TestApi, TestOrg, WebhookReceiver } from '@app/testing';
 
 const CALLBACKS = `${NOTIFICATIONS}/callbacks`;
 
@@ -53,7 +53,7 @@ describe('callback URLs with ALLOW_PRIVATE_CALLBACK_URLS=false (SSRF guard)', ()
   });
 
   it('checks again before each request: a callback that points inside is refused when sent', async () => {
-    const receiver = await startReceiver();
+    const receiver = await new WebhookReceiver().start();
     try {
       // Created while private URLs were allowed (or before a DNS change): the send is still refused.
       const byName = receiver.url.replace('127.0.0.1', 'localhost');
@@ -64,11 +64,11 @@ describe('callback URLs with ALLOW_PRIVATE_CALLBACK_URLS=false (SSRF guard)', ()
         expect(res.status).toBe(200);
         expect(res.body).toMatchObject({ success: false, statusCode: null, error: expect.stringMatching(/[Rr]efused internal address/) });
       }
-      expect(receiver.requests).toHaveLength(0);
+      expect(receiver.received).toHaveLength(0);
       // The same callbacks are reachable where private URLs are allowed.
       expect((await open.get(`${CALLBACKS}/inside_ip/actions/verify`, org)).body.success).toBe(true);
     } finally {
-      await receiver.close();
+      await receiver.stop();
     }
   });
 });

@@ -1,7 +1,5 @@
 import { JobName, QueueName } from '@app/queues';
 import { Queue } from 'bullmq';
-import { createServer, IncomingHttpHeaders } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { TestApi, TestOrg } from './test-app';
 import { TEST_REDIS_URL } from './test-env';
 
@@ -41,33 +39,4 @@ export function eventsQueue(): Queue {
 export async function jobsNamed<T = Record<string, unknown>>(queue: Queue, name: JobName): Promise<T[]> {
   const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'prioritized']);
   return jobs.filter((j) => j.name === name).map((j) => j.data as T);
-}
-
-export interface ReceivedRequest {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A real HTTP receiver on a random loopback port; answers `status` (changeable) and records requests. */
-export async function startReceiver(status = 200) {
-  const requests: ReceivedRequest[] = [];
-  const state = { status };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(state.status, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    requests,
-    respondWith: (next: number) => {
-      state.status = next;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
