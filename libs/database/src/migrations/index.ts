@@ -2,6 +2,7 @@ import { Init1763769600000 } from './1763769600000-init';
 import { IngestRequests1763770100000 } from './1763770100000-ingest-requests';
 import { ConsentAddressType1763771000000 } from './1763771000000-consent-address-type';
 import { Deliveries1763772000000 } from './1763772000000-deliveries';
+import { ConsentTimeAndMerge1764590000000 } from './1764590000000-consent-time-and-merge';
 
 /** Migrations in order. Listed explicitly so the build needs no glob and nothing is missed. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   IngestRequests1763770100000,
   ConsentAddressType1763771000000,
   Deliveries1763772000000,
+  ConsentTimeAndMerge1764590000000,
 ];

@@ -81,6 +81,14 @@ export class ConsentLedgerEntry {
   @Column({ name: 'event_id', type: 'uuid', nullable: true })
   eventId: string | null;
 
+  /** When the change happened (the dialect's time, or the request's); null on rows older than the column: read createdAt. */
+  @Column({ name: 'occurred_at', type: 'timestamptz', nullable: true })
+  occurredAt: Date | null;
+
+  /** Set when a newer change had already decided the key: when that change happened. This row changed nothing. */
+  @Column({ name: 'superseded_by_occurred_at', type: 'timestamptz', nullable: true })
+  supersededByOccurredAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -127,6 +127,7 @@ export async function writeConsentChanges(
   events: NewEvent[],
   rows: LedgerRow[],
   expectedVersion: number | null,
+  occurredAt: Date,
 ): Promise<number[]> {
   const column = <K extends keyof LedgerRow>(key: K) => rows.map((r) => r[key]);
   const result: Array<{ id: string }> = await manager.query(
@@ -147,9 +148,9 @@ export async function writeConsentChanges(
      led AS (
        INSERT INTO consent_ledger (org_id, customer_id, channel, topic, account_id, address, address_type, previous_status,
          status, dialect, source_name, api_key_id, actor, reason, campaign_id, communication_id, org_unit_id, ip, user_agent,
-         request_id, proof, event_id)
+         request_id, proof, event_id, occurred_at)
        SELECT $1, $2, l.channel, l.topic, l.account_id, l.address, l.address_type, l.previous_status, l.status,
-         $11, l.source_name, $12, $13, $14, $15, $16, l.org_unit_id, $17, $18, $19, $20::jsonb, l.event_id
+         $11, l.source_name, $12, $13, $14, $15, $16, l.org_unit_id, $17, $18, $19, $20::jsonb, l.event_id, $32::timestamptz
        FROM unnest($21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[],
          $29::text[], $30::uuid[])
          WITH ORDINALITY AS l(channel, topic, account_id, address, address_type, previous_status, status, source_name,
@@ -164,10 +165,10 @@ export async function writeConsentChanges(
        FROM led ORDER BY channel, topic, account_id, address, id DESC
      ),
      up AS (
-       INSERT INTO consents (org_id, customer_id, channel, topic, account_id, address, address_type, status, last_ledger_id)
-       SELECT $1, $2, channel, topic, account_id, address, address_type, status, id FROM final
+       INSERT INTO consents (org_id, customer_id, channel, topic, account_id, address, address_type, status, last_ledger_id, occurred_at)
+       SELECT $1, $2, channel, topic, account_id, address, address_type, status, id, $32::timestamptz FROM final
        ON CONFLICT (org_id, customer_id, channel, topic, account_id, address)
-       DO UPDATE SET status = EXCLUDED.status, last_ledger_id = EXCLUDED.last_ledger_id,
+       DO UPDATE SET status = EXCLUDED.status, last_ledger_id = EXCLUDED.last_ledger_id, occurred_at = EXCLUDED.occurred_at,
          address_type = COALESCE(EXCLUDED.address_type, consents.address_type), updated_at = now()
      )
      SELECT id FROM led ORDER BY id`,
@@ -203,6 +204,7 @@ export async function writeConsentChanges(
       column('orgUnitId'),
       column('eventId'),
       expectedVersion,
+      occurredAt,
     ],
     'optline-consent-write',
   );

@@ -42,6 +42,10 @@ export class Consent {
   @Column({ name: 'last_ledger_id', type: 'bigint', transformer: bigintToNumber, nullable: true })
   lastLedgerId: number | null;
 
+  /** When the change that set this status happened; a change that happened earlier changes nothing. */
+  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt: Date;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }

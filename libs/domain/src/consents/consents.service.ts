@@ -231,6 +231,7 @@ export class ConsentsService {
         eventId: emit ? eventIds[i] : null,
       })),
       expectedVersion,
+      occurredAt,
     );
     if (ledgerIds.length === 0) return 'conflict';
 

@@ -17,6 +17,13 @@ export class Customer {
   @Column({ name: 'extended_fields', type: 'jsonb', default: {} })
   extendedFields: Record<string, unknown>;
 
+  /** Set once this customer (the victim) was merged into another (the survivor). */
+  @Column({ name: 'merged_into', type: 'bigint', transformer: bigintToNumber, nullable: true })
+  mergedInto: number | null;
+
+  @Column({ name: 'merged_at', type: 'timestamptz', nullable: true })
+  mergedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
