@@ -18,6 +18,8 @@ export * from './consents/consents.service';
 export * from './consents/consent-decisions.service';
 export * from './consents/consent-precedence';
 export * from './consents/contact-address';
+export * from './consents/consent-verifier';
+export * from './consents/consent-timeline';
 export * from './events/outbox-event.entity';
 export * from './events/event-catalogue';
 export * from './events/event-notifier';
