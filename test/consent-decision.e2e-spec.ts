@@ -1,5 +1,6 @@
 import { ActorContext, Channel, ConsentsService, ConsentStatus } from '@app/domain';
 import { registerCustomer, TestApi, TestOrg } from '@app/testing';
+import { randomBytes, randomInt } from 'node:crypto';
 
 /**
  * The precedence rule through GET /v1/customers/{id}/consent. Capillary writes channel-wide
@@ -13,11 +14,12 @@ describe('GET /v1/customers/{id}/consent (may I send?)', () => {
 
   const channelWide = (id: number, type: 'OPTIN' | 'OPTOUT') =>
     api.post(`/v2/customers/${id}/subscriptions`, { subscriptions: [{ channel: 'EMAIL', priority: 'BULK', type }] }, org);
-  const atAddress = (id: number, status: ConsentStatus) =>
+  const atAddress = (id: number, status: ConsentStatus, occurredAt?: Date) =>
     api.app.get(ConsentsService).apply(actor, {
       customerId: id,
       createMissing: true,
       reason: `address ${status}`,
+      occurredAt,
       changes: [{ channel: Channel.EMAIL, topic: 'BULK', accountId: '', address: EMAIL, status }],
     });
   const ask = (id: number, query = `channel=email&topic=BULK&address=${encodeURIComponent(EMAIL.toLowerCase())}`, as = org) =>
@@ -75,8 +77,30 @@ describe('GET /v1/customers/{id}/consent (may I send?)', () => {
     await channelWide(id, 'OPTOUT');
     await atAddress(id, ConsentStatus.OPTIN);
     expect((await ask(id)).body).toMatchObject({ allowed: true, status: 'OPTIN', decidedBy: { level: 'address' } });
-    // The channel-wide question is answered by the channel-wide record alone.
-    expect((await ask(id, 'channel=EMAIL&topic=BULK')).body).toMatchObject({ allowed: false, decidedBy: { level: 'channel' } });
+    // Without an address the channel-wide opt-out forbids the whole; the address keeps its own answer.
+    expect((await ask(id, 'channel=EMAIL&topic=BULK')).body).toMatchObject({
+      allowed: false,
+      decidedBy: { level: 'channel' },
+      addresses: [{ address: 'tom@example.com', allowed: true, decidedBy: { level: 'address' } }],
+    });
+  });
+
+  it('orders a channel opt-out and an address opt-in by when they happened, not by when they arrived', async () => {
+    const { id } = await registerCustomer(api, org);
+    await channelWide(id, 'OPTOUT');
+    // Recorded after the channel-wide opt-out, but it happened an hour before it.
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    await atAddress(id, ConsentStatus.OPTIN, anHourAgo);
+    const res = await ask(id);
+    expect(res.body).toMatchObject({ allowed: false, status: 'OPTOUT', decidedBy: { level: 'channel', address: '' } });
+    const without = await ask(id, 'channel=EMAIL&topic=BULK');
+    expect(without.body.addresses).toEqual([
+      expect.objectContaining({ address: 'tom@example.com', allowed: false, status: 'OPTOUT', decidedBy: expect.objectContaining({ level: 'channel' }) }),
+    ]);
+    // decidedBy says when each change happened, on the record and on its ledger entry.
+    const addressOnly = await api.post('/v1/consent/decisions', { questions: [{ customerId: id, channel: 'EMAIL', topic: 'BULK', address: EMAIL }] }, org);
+    expect(addressOnly.body.decisions[0].decidedBy.occurredAt).toBe(res.body.decidedBy.occurredAt);
+    expect(Date.parse(res.body.decidedBy.ledgerEntry.occurredAt)).toBe(Date.parse(res.body.decidedBy.occurredAt));
   });
 
   it("answers an Altcraft subscription with its proof, by the customer id Altcraft's answer carries", async () => {
@@ -85,6 +109,62 @@ describe('GET /v1/customers/{id}/consent (may I send?)', () => {
     });
     const res = await ask(Number(set.headers['optline-customer-id']), 'channel=SMS&topic=7&address=%2B7%20900%20000-00-09');
     expect(res.body).toMatchObject({ allowed: false, status: 'SUSPENDED', decidedBy: { level: 'address', ledgerEntry: { dialect: 'altcraft', proof: { ip: '203.0.113.7' } } } });
+  });
+
+  describe('a question without an address sees every address-level record', () => {
+    const wm = (wmCustomerId: string, selections: Array<{ value: string; type: string; is_opt_in: 'Y' | 'N' }>) =>
+      api.put(
+        `/api/v1/customers/${wmCustomerId}/communication-preferences`,
+        { preferences: [{ category: 'Promotions', channels: [{ name: 'Text', selections }] }], audit_info: { modified_by: 'janet' } },
+        org,
+        { 'request-tracking-id': 't-1', clientid: 'wm-portal' },
+      );
+
+    it('answers allowed false when one phone is opted out through WM, and lists both phones with their own answers', async () => {
+      const res = await wm(String(randomInt(1, 2 ** 47)), [
+        { value: '+79000000011', type: 'BPHONE', is_opt_in: 'Y' },
+        { value: '+79000000012', type: 'MPHONE', is_opt_in: 'N' },
+      ]);
+      expect(res.status).toBe(200);
+      const id = Number(res.headers['optline-customer-id']);
+
+      const whole = await ask(id, 'channel=SMS&topic=Promotions');
+      expect(whole.status).toBe(200);
+      expect(whole.body).toMatchObject({
+        allowed: false,
+        status: 'OPTOUT',
+        decidedBy: { level: 'address', address: '+79000000012', addressType: 'MPHONE', ledgerEntry: { dialect: 'wm', actor: 'janet' } },
+      });
+      expect(whole.body.addresses).toEqual([
+        {
+          address: '+79000000011',
+          allowed: true,
+          status: 'OPTIN',
+          decidedBy: expect.objectContaining({ level: 'address', address: '+79000000011', occurredAt: expect.any(String) }),
+        },
+        { address: '+79000000012', allowed: false, status: 'OPTOUT', decidedBy: expect.objectContaining({ level: 'address' }) },
+      ]);
+      // Asked for one phone, the answer is that phone's alone, as before.
+      const allowedPhone = await ask(id, 'channel=SMS&topic=Promotions&address=%2B79000000011');
+      expect(allowedPhone.body).toMatchObject({ allowed: true, decidedBy: { address: '+79000000011' } });
+      expect(allowedPhone.body).not.toHaveProperty('addresses');
+      // Another topic sees none of it.
+      expect((await ask(id, 'channel=SMS&topic=Billing')).body).toEqual({ allowed: true, status: 'OPTIN', decidedBy: null, addresses: [] });
+    });
+
+    it('answers allowed false for an address unsubscribed through Altcraft, by the customer id in its answer', async () => {
+      const set = await api.post('/api/v1.1/subscriptions/set', {
+        token: org.key, db_id: 1, profile_id: `whole-${randomBytes(4).toString('hex')}`, resource_id: 7, channel: 'email', email: 'Ann@Example.com', status: 'unsubscribed',
+      });
+      expect(set.status).toBe(200);
+      const res = await ask(Number(set.headers['optline-customer-id']), 'channel=EMAIL&topic=7');
+      expect(res.body).toMatchObject({
+        allowed: false,
+        status: 'OPTOUT',
+        decidedBy: { level: 'address', address: 'ann@example.com', ledgerEntry: { dialect: 'altcraft' } },
+        addresses: [{ address: 'ann@example.com', allowed: false, status: 'OPTOUT' }],
+      });
+    });
   });
 
   it('validates the question in the native error body', async () => {
