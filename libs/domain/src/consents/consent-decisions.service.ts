@@ -95,28 +95,20 @@ export class ConsentDecisionsService {
     const records = await readDecisionRecords(this.dataSource, orgId, asked.flatMap((a) => (a ? [a.key] : [])));
     const precedences = asked.map((a) => a && precedenceOf(a.key, records));
     const ledger = await readLedgerEntries(this.dataSource, orgId, precedences.flatMap((p) => (p ? decidingRecordsOf(p) : [])));
-    const withEntry = (record: Consent): DecidingRecord => ({ record, ledgerEntry: ledger.get(record.lastLedgerId ?? NaN) ?? null });
+    const withEntry = (record: Consent): DecidingRecord => ({
+      record,
+      ledgerEntry: (record.lastLedgerId !== null && ledger.get(record.lastLedgerId)) || null,
+    });
 
     return asked.map((a, i) => {
       const precedence = precedences[i];
       if (!a || !precedence) return UNKNOWN_CUSTOMER;
+      const { decidedBy, addresses, ...answer } = precedence;
       return {
         ...a.customer,
-        allowed: precedence.allowed,
-        status: precedence.status,
-        level: precedence.level,
-        decidedBy: precedence.decidedBy && withEntry(precedence.decidedBy),
-        ...('addresses' in precedence
-          ? {
-              addresses: precedence.addresses.map((p) => ({
-                address: p.address,
-                allowed: p.allowed,
-                status: p.status,
-                level: p.level,
-                decidedBy: withEntry(p.decidedBy),
-              })),
-            }
-          : {}),
+        ...answer,
+        decidedBy: decidedBy && withEntry(decidedBy),
+        ...(addresses ? { addresses: addresses.map((p) => ({ ...p, decidedBy: withEntry(p.decidedBy) })) } : {}),
       };
     });
   }
@@ -127,7 +119,8 @@ function keyOf(customerId: number, question: ConsentQuestion): DecisionKey {
   return { customerId, channel: question.channel, topic: question.topic, accountId: question.accountId ?? '', address: address || null };
 }
 
-type AnyPrecedence = Precedence<Consent> | ChannelPrecedence<Consent>;
+/** Precedence with `addresses` only when the question had no address. */
+type AnyPrecedence = Precedence<Consent> & Partial<Pick<ChannelPrecedence<Consent>, 'addresses'>>;
 
 /** With an address: that address against the channel-wide record. Without: every address. */
 function precedenceOf(key: DecisionKey, records: DecisionRecords): AnyPrecedence {
@@ -137,5 +130,5 @@ function precedenceOf(key: DecisionKey, records: DecisionRecords): AnyPrecedence
 
 function decidingRecordsOf(precedence: AnyPrecedence): Consent[] {
   const own = precedence.decidedBy ? [precedence.decidedBy] : [];
-  return 'addresses' in precedence ? [...own, ...precedence.addresses.map((a) => a.decidedBy)] : own;
+  return [...own, ...(precedence.addresses ?? []).map((a) => a.decidedBy)];
 }
