@@ -16,6 +16,7 @@ export * from './consents/consent-ledger-entry.entity';
 export * from './consents/consent-key';
 export * from './consents/consents.service';
 export * from './consents/consent-decisions.service';
+export * from './consents/customer-references';
 export * from './consents/consent-precedence';
 export * from './consents/contact-address';
 export * from './consents/consent-verifier';
