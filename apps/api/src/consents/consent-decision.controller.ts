@@ -1,14 +1,11 @@
-import { ActorContext, ConsentDecisionsService, ErrorCodes, notFound } from '@app/domain';
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { ActorContext, ConsentDecisionsService } from '@app/domain';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../common/actor.decorator';
+import { nativeCustomerId } from '../common/customer-id.pipe';
 import { toConsentAnswer, toCustomerConsentQuestion, toDecisionItem } from './consent-decision.mapper';
 import { ConsentDecisionsDto, MAX_DECISION_QUESTIONS } from './dto/consent-decisions.dto';
 import { ConsentQuestionDto } from './dto/consent-question.dto';
-
-const customerId = new ParseIntPipe({
-  exceptionFactory: () => notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier'),
-});
 
 /** optline's own "may I send?": the one place campaign tools get the precedence rule applied. */
 @ApiTags('Consent')
@@ -26,7 +23,7 @@ export class ConsentDecisionController {
       'Without address, every address-level record of the channel and topic counts: one that forbids sending forbids the whole, and `addresses` answers each address on its own. ' +
       'A merged customer is answered by its survivor, named in `mergedInto`.',
   })
-  async consent(@Actor('native') actor: ActorContext, @Param('id', customerId) id: number, @Query() query: ConsentQuestionDto) {
+  async consent(@Actor('native') actor: ActorContext, @Param('id', nativeCustomerId) id: number, @Query() query: ConsentQuestionDto) {
     return toConsentAnswer(await this.decisions.decide(actor.orgId, id, query));
   }
 
