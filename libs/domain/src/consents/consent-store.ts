@@ -36,14 +36,22 @@ export interface ConsentSnapshot {
   records: StoredConsent[];
 }
 
-interface StoredConsentRow {
+/** A `consents` row as Postgres returns it (bigints as strings), for the readers that skip the ORM. */
+export interface ConsentRow {
+  id: string;
+  customer_id: string;
   channel: Channel;
   topic: string;
   account_id: string;
   address: string;
+  address_type: string | null;
   status: ConsentStatus;
+  last_ledger_id: string | null;
   occurred_at: Date;
+  updated_at: Date;
 }
+
+type StoredConsentRow = Pick<ConsentRow, 'channel' | 'topic' | 'account_id' | 'address' | 'status' | 'occurred_at'>;
 
 const toStored = (r: StoredConsentRow): StoredConsent => ({
   channel: r.channel,

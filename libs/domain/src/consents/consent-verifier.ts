@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { Channel } from '../common/channel';
 import { ConsentStatus } from '../common/consent-status';
 import { consentKeyString } from './consent-key';
+import { ConsentRow } from './consent-store';
 import { judgeChange, TimedStatus } from './consent-timeline';
 import { normalizeAddress } from './contact-address';
 
@@ -33,16 +34,7 @@ interface LedgerRowRead {
   superseded_by_occurred_at: Date | null;
 }
 
-interface StateRowRead {
-  customer_id: string;
-  channel: Channel;
-  topic: string;
-  account_id: string;
-  address: string;
-  status: ConsentStatus;
-  occurred_at: Date;
-  last_ledger_id: string | null;
-}
+type StateRowRead = Pick<ConsentRow, 'customer_id' | 'channel' | 'topic' | 'account_id' | 'address' | 'status' | 'occurred_at' | 'last_ledger_id'>;
 
 interface Replayed extends TimedStatus {
   ledgerId: number;

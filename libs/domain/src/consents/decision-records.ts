@@ -4,6 +4,7 @@ import { ConsentStatus } from '../common/consent-status';
 import { poolQuery } from '../common/raw-client';
 import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
 import { Consent } from './consent.entity';
+import { ConsentRow } from './consent-store';
 
 /** The records one question reads: one customer's channel and topic (and account). */
 export interface DecisionKey {
@@ -40,20 +41,6 @@ export class DecisionRecords {
 
 const groupOf = (k: { customerId: number; channel: Channel; topic: string; accountId: string }) =>
   JSON.stringify([k.customerId, k.channel, k.topic, k.accountId]);
-
-interface ConsentRow {
-  id: string;
-  customer_id: string;
-  channel: Channel;
-  topic: string;
-  account_id: string;
-  address: string;
-  address_type: string | null;
-  status: ConsentStatus;
-  last_ledger_id: string | null;
-  occurred_at: Date;
-  updated_at: Date;
-}
 
 const toConsent = (orgId: string, row: ConsentRow): Consent =>
   Object.assign(new Consent(), {

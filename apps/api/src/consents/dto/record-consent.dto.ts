@@ -1,22 +1,12 @@
-import { Channel, ConsentStatus } from '@app/domain';
+import { ConsentStatus } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEnum, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ConsentKeyDto, MAX_ADDRESS_LENGTH } from './consent-key.dto';
 import { upperCase } from '../../common/transforms';
 
 /** PUT /v1/customers/{id}/consents: one consent change in optline's own words. */
-export class RecordConsentDto {
-  @ApiProperty({ enum: Channel, description: 'Case-insensitive', example: 'EMAIL' })
-  @Transform(upperCase)
-  @IsEnum(Channel, { message: `channel must be one of ${Object.values(Channel).join(', ')}` })
-  channel: Channel;
-
-  @ApiProperty({ description: "Capillary's priority (TRANS, BULK), an Altcraft resource id or a WM category", example: 'BULK' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  topic: string;
-
+export class RecordConsentDto extends ConsentKeyDto {
   @ApiProperty({
     enum: ConsentStatus,
     description: 'OPTIN allows sending; every other status forbids it (OPTOUT, and the finer COMPLAINED, HARDBOUNCED ...)',
@@ -29,14 +19,8 @@ export class RecordConsentDto {
   @ApiPropertyOptional({ description: 'The contact address; omitted records the channel-wide choice', example: 'tom@example.com' })
   @IsOptional()
   @IsString()
-  @MaxLength(320)
+  @MaxLength(MAX_ADDRESS_LENGTH)
   address?: string;
-
-  @ApiPropertyOptional({ description: "Capillary's account, for multi-account sources", default: '' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  accountId?: string;
 
   @ApiPropertyOptional({
     format: 'date-time',
