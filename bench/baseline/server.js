@@ -24,12 +24,14 @@ async function applyChange(customerId, item) {
   try {
     await client.query('BEGIN');
     const current = await client.query(
-      `SELECT status FROM consents WHERE org_id = $1 AND customer_id = $2 AND channel = $3 AND topic = $4
+      `SELECT status, occurred_at FROM consents WHERE org_id = $1 AND customer_id = $2 AND channel = $3 AND topic = $4
          AND account_id = '' AND address = '' FOR UPDATE`,
       [ORG_ID, customerId, item.channel, item.priority],
     );
     const previous = current.rows[0]?.status ?? 'OPTIN';
-    if (previous === item.type) {
+    // The same time rule as optline's: a change older than the recorded one changes nothing.
+    const occurredAt = new Date();
+    if (previous === item.type || (current.rows[0] && current.rows[0].occurred_at > occurredAt)) {
       await client.query('COMMIT');
       return null;
     }
@@ -39,15 +41,15 @@ async function applyChange(customerId, item) {
       [eventId, ORG_ID, `${item.channel}_${item.type === 'OPTIN' ? 'OPT_IN' : 'OPT_OUT'}`, customerId, item.channel, JSON.stringify({ status: item.type })],
     );
     const ledger = await client.query(
-      `INSERT INTO consent_ledger (org_id, customer_id, channel, topic, previous_status, status, dialect, event_id)
-       VALUES ($1, $2, $3, $4, $5, $6, 'baseline', $7) RETURNING id`,
-      [ORG_ID, customerId, item.channel, item.priority, previous, item.type, eventId],
+      `INSERT INTO consent_ledger (org_id, customer_id, channel, topic, previous_status, status, dialect, event_id, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'baseline', $7, $8) RETURNING id`,
+      [ORG_ID, customerId, item.channel, item.priority, previous, item.type, eventId, occurredAt],
     );
     await client.query(
-      `INSERT INTO consents (org_id, customer_id, channel, topic, status, last_ledger_id) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO consents (org_id, customer_id, channel, topic, status, last_ledger_id, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (org_id, customer_id, channel, topic, account_id, address)
-       DO UPDATE SET status = EXCLUDED.status, last_ledger_id = EXCLUDED.last_ledger_id, updated_at = now()`,
-      [ORG_ID, customerId, item.channel, item.priority, item.type, ledger.rows[0].id],
+       DO UPDATE SET status = EXCLUDED.status, last_ledger_id = EXCLUDED.last_ledger_id, occurred_at = EXCLUDED.occurred_at, updated_at = now()`,
+      [ORG_ID, customerId, item.channel, item.priority, item.type, ledger.rows[0].id, occurredAt],
     );
     await client.query('COMMIT');
     return eventId;
