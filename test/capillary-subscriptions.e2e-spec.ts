@@ -1,4 +1,4 @@
-import { Channel, ConsentsService, ConsentStatus } from '@app/domain';
+import { Channel, ConsentsService, ConsentStatus, verifyConsentLedger } from '@app/domain';
 import { EventPublisher } from '@app/queues';
 import { eventsQueue, registerCustomer, TestApi, TestOrg } from '@app/testing';
 import { Queue } from 'bullmq';
@@ -213,6 +213,8 @@ describe('Capillary v2 subscriptions, ledger and outbox', () => {
     const applied = results.reduce((n, r) => n + r.body.subscriptions.length, 0);
     expect(applied).toBe(changes);
     expect(await count('events', customer.id)).toBe(changes);
+    // And the replay of the whole ledger agrees with the state it left.
+    expect((await verifyConsentLedger(api.dataSource, [org.orgId])).mismatches).toEqual([]);
   });
 
   it('does not answer "unchanged" while another write to the customer is about to commit', async () => {
