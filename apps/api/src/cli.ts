@@ -5,7 +5,7 @@ import { DomainModule, EventNotifier, OrgsService } from '@app/domain';
 import { Global, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
-/** The CLI changes orgs and keys only, which emit no events. */
+/** The CLI changes orgs and keys only (and respells stored contacts), which emit no events. */
 class NoEvents extends EventNotifier {
   async eventsCommitted(): Promise<void> {}
 }
@@ -22,7 +22,10 @@ const USAGE = `Usage: npm run cli -- <command>
   org:create <slug>       create an org and print its first API key
   key:create <slug>       print a new API key for an org
   key:list <slug>         list an org's keys (id, prefix, created, revoked)
-  key:revoke <key-id>     revoke a key; it stops working within 5 seconds`;
+  key:revoke <key-id>     revoke a key; it stops working within 5 seconds
+  org:phone-region <slug> <REGION|none>
+                          read the org's national phone numbers in REGION (RU, IN ...), or
+                          with none in DEFAULT_PHONE_REGION; stored numbers are read again`;
 
 async function withOrgs<T>(work: (orgs: OrgsService) => Promise<T>): Promise<T> {
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
@@ -34,7 +37,7 @@ async function withOrgs<T>(work: (orgs: OrgsService) => Promise<T>): Promise<T> 
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, arg] = argv;
+  const [command, arg, second] = argv;
   const config = loadConfig();
   switch (command) {
     case 'migrate': {
@@ -55,6 +58,17 @@ async function main(argv: string[]): Promise<number> {
       for (const k of keys) {
         console.log(`${k.id}  ${k.keyPrefix}…  created ${k.createdAt.toISOString()}  ${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}`);
       }
+      return 0;
+    }
+    case 'org:phone-region': {
+      if (!arg || !second) break;
+      const change = await withOrgs((orgs) => orgs.setPhoneRegion(arg, second.toLowerCase() === 'none' ? null : second));
+      const { customer_identifiers: ids, consents } = change.respelled;
+      console.log(
+        `org:     ${change.orgSlug}\nregion:  ${change.effective ?? 'none'}${change.setting ? '' : ' (DEFAULT_PHONE_REGION)'}\n` +
+          `respelled: ${ids.respelled} identifiers (${ids.removed} duplicates removed), ` +
+          `${consents.respelled} consent addresses (${consents.removed} duplicates removed)`,
+      );
       return 0;
     }
     case 'key:revoke': {

@@ -37,7 +37,7 @@ export class AltcraftController {
     @Body() body: SetSubscriptionDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const outcome = await this.consents.applyToIdentified(actor, toAltcraftCommand(body));
+    const outcome = await this.consents.applyToIdentified(actor, toAltcraftCommand(body, actor.phoneRegion));
     reply.header('optline-customer-id', String(outcome.customerId));
     return toAltcraftAnswer(outcome);
   }

@@ -1,4 +1,4 @@
-import { allowsSending, ConsentChange, ConsentStatus, IdentifiedCommand, IdentifiedOutcome } from '@app/domain';
+import { allowsSending, ConsentChange, ConsentStatus, IdentifiedCommand, IdentifiedOutcome, normalizeAddress } from '@app/domain';
 import { altcraftChannelOf, consentStatusOf, optlineChannel } from './altcraft-vocabulary';
 import { SetSubscriptionDto, TelegramCcDataDto, WhatsAppCcDataDto } from './dto/set-subscription.dto';
 
@@ -32,12 +32,14 @@ function proofOf(dto: SetSubscriptionDto): Record<string, unknown> | null {
   return Object.keys(proof).length ? proof : null;
 }
 
-export function toAltcraftCommand(dto: SetSubscriptionDto): IdentifiedCommand {
+/** `phoneRegion`: where the org reads national phone numbers (the caller's ActorContext). */
+export function toAltcraftCommand(dto: SetSubscriptionDto, phoneRegion?: string): IdentifiedCommand {
+  const channel = optlineChannel(dto.channel, dto.provider);
   const change: ConsentChange = {
-    channel: optlineChannel(dto.channel, dto.provider),
+    channel,
     topic: String(dto.resource_id),
     accountId: '',
-    address: addressOf(dto),
+    address: normalizeAddress(channel, addressOf(dto), phoneRegion),
     // Omitted status keeps the current one; a new subscription starts subscribed.
     status: dto.status ? consentStatusOf(dto.status) : ConsentStatus.OPTIN,
     keepRecordedStatus: dto.status === undefined,

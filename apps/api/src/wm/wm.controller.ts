@@ -47,7 +47,7 @@ export class WmController {
     const trackingId = trackingIdOf(request);
     const outcome = await this.consents.applyToIdentified(
       { ...actor, requestId: trackingId },
-      toWmCommand(customerId, clientIdOf(request), body),
+      toWmCommand(customerId, clientIdOf(request), body, actor.phoneRegion),
     );
     reply.header('optline-customer-id', String(outcome.customerId));
     sendWm(reply, request, 200, wmSuccess(trackingId));

@@ -1,11 +1,19 @@
-import { allowsSending, Consent, ConsentStatus, IdentifiedCommand } from '@app/domain';
+import { allowsSending, Consent, ConsentStatus, IdentifiedCommand, normalizeAddress } from '@app/domain';
 import { CommunicationPreferencesDto } from './dto/communication-preferences.dto';
 import { optlineChannelOf, WM_CUSTOMER_ID, WM_SOURCE, wmChannelNameOf } from './wm-vocabulary';
 
 export const wmIdentity = (customerId: string) => ({ source: WM_SOURCE, accountId: '', type: WM_CUSTOMER_ID, value: customerId });
 
-/** Every selection is one address-level consent; category is the topic, ClientId the ledger's source. */
-export function toWmCommand(customerId: string, clientId: string, dto: CommunicationPreferencesDto): IdentifiedCommand {
+/**
+ * Every selection is one address-level consent; category is the topic, ClientId the ledger's
+ * source. `phoneRegion`: where the org reads national phone numbers (the caller's ActorContext).
+ */
+export function toWmCommand(
+  customerId: string,
+  clientId: string,
+  dto: CommunicationPreferencesDto,
+  phoneRegion?: string,
+): IdentifiedCommand {
   return {
     identity: wmIdentity(customerId),
     changes: dto.preferences.flatMap((preference) =>
@@ -14,7 +22,7 @@ export function toWmCommand(customerId: string, clientId: string, dto: Communica
           channel: optlineChannelOf(channel.name),
           topic: preference.category.trim(),
           accountId: '',
-          address: selection.value,
+          address: normalizeAddress(optlineChannelOf(channel.name), selection.value, phoneRegion),
           addressType: selection.type ?? null,
           status: selection.is_opt_in === 'Y' ? ConsentStatus.OPTIN : ConsentStatus.OPTOUT,
           sourceName: clientId,

@@ -6,6 +6,8 @@ export interface ActorContext {
   orgId: string;
   apiKeyId: string;
   dialect: Dialect;
+  /** Where national phone numbers are read (the org's setting, else DEFAULT_PHONE_REGION). */
+  phoneRegion?: string;
   ip?: string;
   userAgent?: string;
   requestId?: string;

@@ -8,6 +8,7 @@ import { DEFAULT_CONSENT_STATUS } from '../common/consent-status';
 import { conflict, ErrorCodes, invalid } from '../common/domain-error';
 import { isUniqueViolation } from '../common/pg-errors';
 import { ConsentsService } from '../consents/consents.service';
+import { normalizeIdentifierValue } from '../customers/identifier-value';
 import { consentOfEventType, EventTypeInfo, findEventType } from './event-catalogue';
 import { EventNotifier } from './event-notifier';
 import { insertOutboxEvents, NewEvent } from './outbox';
@@ -127,7 +128,7 @@ export class EventIngestService {
     }
     const existing = await this.existingIds(manager, actor.orgId, prepared);
     const fresh = prepared.filter((p) => !existing.has(p.id));
-    const customers = await this.resolveCustomers(manager, actor.orgId, fresh);
+    const customers = await this.resolveCustomers(manager, actor, fresh);
     await this.lockConsentCustomers(manager, actor.orgId, fresh, customers);
 
     const outbox: NewEvent[] = [];
@@ -215,9 +216,15 @@ export class EventIngestService {
   }
 
   /** Customer id per event index, from `customerId` or an identifier; the first unknown one fails the batch. */
-  private async resolveCustomers(manager: EntityManager, orgId: string, prepared: Prepared[]): Promise<Map<number, number>> {
+  private async resolveCustomers(manager: EntityManager, actor: ActorContext, prepared: Prepared[]): Promise<Map<number, number>> {
+    const { orgId } = actor;
     const byId = prepared.filter((p) => p.event.customerId !== undefined);
     const byIdentifier = prepared.filter((p) => p.event.identifier !== undefined);
+    // Identifiers in the spelling they are stored in: E.164 mobiles, lower-case emails.
+    const identifierOf = (p: Prepared) => {
+      const { type, value } = p.event.identifier!;
+      return { type, value: normalizeIdentifierValue(type, value, actor.phoneRegion) };
+    };
     const known = new Set<number>();
     if (byId.length) {
       const rows: Array<{ id: string }> = await manager.query('SELECT id FROM customers WHERE org_id = $1 AND id = ANY($2::bigint[])', [
@@ -232,13 +239,14 @@ export class EventIngestService {
         `SELECT DISTINCT ON (type, value) type, value, customer_id FROM customer_identifiers
           WHERE org_id = $1 AND (type, value) IN (SELECT * FROM unnest($2::text[], $3::text[]))
           ORDER BY type, value, id`,
-        [orgId, byIdentifier.map((p) => p.event.identifier!.type), byIdentifier.map((p) => p.event.identifier!.value)],
+        [orgId, byIdentifier.map((p) => identifierOf(p).type), byIdentifier.map((p) => identifierOf(p).value)],
       );
       rows.forEach((r) => owners.set(JSON.stringify([r.type, r.value]), Number(r.customer_id)));
     }
     const resolved = new Map<number, number>();
     for (const p of prepared) {
-      const { customerId, identifier } = p.event;
+      const { customerId } = p.event;
+      const identifier = p.event.identifier && identifierOf(p);
       const id = identifier ? owners.get(JSON.stringify([identifier.type, identifier.value])) : known.has(customerId!) ? customerId : undefined;
       if (id === undefined) {
         throw invalid(ErrorCodes.CUSTOMER_NOT_FOUND, `events[${p.index}]: No customer found with the given identifier`, { index: p.index });
