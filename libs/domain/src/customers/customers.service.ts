@@ -61,7 +61,8 @@ export class CustomersService {
    * refused, and identifiers that point at two different customers cannot be merged.
    */
   async register(orgId: string, asked: RegisterCustomer, phoneRegion?: string): Promise<RegisterResult> {
-    const command = { ...asked, profiles: asked.profiles.map((p) => ({ ...p, identifiers: normalized(p.identifiers, phoneRegion) })) };
+    const profiles = asked.profiles.map((p) => ({ ...p, identifiers: normalized(p.identifiers, phoneRegion) }));
+    const command = { ...asked, profiles };
     const accountId = isMultiAccountSource(command.source) ? command.accountId : '';
     const identifiers = command.profiles.flatMap((p) => p.identifiers);
     try {
