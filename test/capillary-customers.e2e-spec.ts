@@ -113,9 +113,12 @@ describe('Capillary v2 customers: register, lookup, fetch', () => {
     const otherSource = await api.get(`/v2/customers/lookup?source=MARTJACK&identifierName=mobile&identifierValue=${mobile}`, org);
     expect(otherSource.status).toBe(404);
     expect(otherSource.body.errors[0].code).toBe(8065);
-    const nowhere = await api.get(`/v2/customers/lookup?source=ALL&identifierName=mobile&identifierValue=000`, org);
+    const nowhere = await api.get(`/v2/customers/lookup?source=ALL&identifierName=mobile&identifierValue=1230000000`, org);
     expect(nowhere.status).toBe(404);
     expect(nowhere.body.errors[0].code).toBe(8015);
+    const notAMobile = await api.get(`/v2/customers/lookup?source=ALL&identifierName=mobile&identifierValue=000`, org);
+    expect(notAMobile.status).toBe(400);
+    expect(notAMobile.body.errors[0].code).toBe(8013);
     const badName = await api.get(`/v2/customers/lookup?source=ALL&identifierName=phone&identifierValue=1`, org);
     expect(badName.status).toBe(400);
     expect(badName.body.errors[0].code).toBe(8013);

@@ -62,7 +62,7 @@ describe('WM communication-preferences', () => {
           category: 'Service Notification',
           channels: [
             { name: 'Email', selections: [{ value: 'Bill@Example.com', type: 'SEMAIL', is_opt_in: 'Y' }] },
-            { name: 'Voice', selections: [{ value: '555-010-1234', type: 'BPHONE', is_opt_in: 'N' }] },
+            { name: 'Voice', selections: [{ value: '123-345-4567', type: 'BPHONE', is_opt_in: 'N' }] },
           ],
         },
       ],
@@ -78,7 +78,8 @@ describe('WM communication-preferences', () => {
           category: 'Service Notification',
           channels: [
             { name: 'Email', selections: [{ value: 'bill@example.com', type: 'SEMAIL', is_opt_in: 'Y' }] },
-            { name: 'Voice', selections: [{ value: '5550101234', type: 'BPHONE', is_opt_in: 'N' }] },
+            // Without a region and with no country code that makes it possible, the digits alone.
+            { name: 'Voice', selections: [{ value: '1233454567', type: 'BPHONE', is_opt_in: 'N' }] },
           ],
         },
       ],

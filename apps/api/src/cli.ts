@@ -6,7 +6,7 @@ import { Global, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 
-/** The CLI changes orgs and keys only, which emit no events. */
+/** The CLI changes orgs and keys only (and respells stored contacts), which emit no events. */
 class NoEvents extends EventNotifier {
   async eventsCommitted(): Promise<void> {}
 }
@@ -25,7 +25,10 @@ const USAGE = `Usage: npm run cli -- <command>
   key:list <slug>         list an org's keys (id, prefix, created, revoked)
   key:revoke <key-id>     revoke a key; it stops working within 5 seconds
   consent:verify [slug]   replay the consent ledger (of one org, or all) and compare it with the
-                          stored state; prints each mismatch, exits 1 on any`;
+                          stored state; prints each mismatch, exits 1 on any
+  org:phone-region <slug> <REGION|none>
+                          read the org's national phone numbers in REGION (RU, IN ...), or
+                          with none in DEFAULT_PHONE_REGION; stored numbers are read again`;
 
 async function withApp<T>(work: (app: { get: <S>(type: new (...args: any[]) => S) => S }) => Promise<T>): Promise<T> {
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
@@ -39,10 +42,10 @@ async function withApp<T>(work: (app: { get: <S>(type: new (...args: any[]) => S
 const withOrgs = <T>(work: (orgs: OrgsService) => Promise<T>) => withApp((app) => work(app.get(OrgsService)));
 
 /** Replays the ledger and prints what disagrees with the stored state; 1 when anything does. */
-async function verifyConsent(slug: string | undefined): Promise<number> {
+async function verifyConsent(slug: string | undefined, defaultPhoneRegion: string | undefined): Promise<number> {
   const report = await withApp(async (app) => {
     const orgIds = slug ? [(await app.get(OrgsService).findBySlug(slug)).id] : undefined;
-    return verifyConsentLedger(app.get(DataSource), orgIds);
+    return verifyConsentLedger(app.get(DataSource), orgIds, defaultPhoneRegion);
   });
   for (const m of report.mismatches) console.log(`MISMATCH org ${m.orgId} customer ${m.customerId} ${m.key}: ${m.problem}`);
   console.log(
@@ -53,7 +56,7 @@ async function verifyConsent(slug: string | undefined): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, arg] = argv;
+  const [command, arg, second] = argv;
   const config = loadConfig();
   switch (command) {
     case 'migrate': {
@@ -76,6 +79,17 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'org:phone-region': {
+      if (!arg || !second) break;
+      const change = await withOrgs((orgs) => orgs.setPhoneRegion(arg, second.toLowerCase() === 'none' ? null : second));
+      const { customer_identifiers: ids, consents } = change.respelled;
+      console.log(
+        `org:     ${change.orgSlug}\nregion:  ${change.effective ?? 'none'}${change.setting ? '' : ' (DEFAULT_PHONE_REGION)'}\n` +
+          `respelled: ${ids.respelled} identifiers (${ids.removed} duplicates removed), ` +
+          `${consents.respelled} consent addresses (${consents.removed} duplicates removed)`,
+      );
+      return 0;
+    }
     case 'key:revoke': {
       if (!arg) break;
       await withOrgs((orgs) => orgs.revokeKey(arg));
@@ -83,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'consent:verify':
-      return verifyConsent(arg);
+      return verifyConsent(arg, config.defaultPhoneRegion);
   }
   console.error(USAGE);
   return 2;

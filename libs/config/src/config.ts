@@ -25,6 +25,8 @@ export interface AppConfig {
   operatorToken?: string;
   sweepIntervalMs: number;
   trustProxyHops: number;
+  /** Region for national phone numbers of orgs without their own; undefined: none. */
+  defaultPhoneRegion?: string;
 }
 
 /** Token under which the typed configuration is injected. */
@@ -51,6 +53,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     operatorToken: env.OPERATOR_TOKEN,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     trustProxyHops: env.TRUST_PROXY_HOPS,
+    defaultPhoneRegion: env.DEFAULT_PHONE_REGION,
   };
 }
 

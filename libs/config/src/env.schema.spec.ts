@@ -8,6 +8,12 @@ describe('environment validation', () => {
     expect(config.apiPort).toBe(3000);
     expect(config.webhooks.retryScheduleSeconds).toEqual([5, 300, 1800, 7200, 18000, 36000, 36000]);
     expect(config.webhooks.allowPrivateCallbackUrls).toBe(false);
+    expect(config.defaultPhoneRegion).toBeUndefined();
+  });
+
+  it('reads DEFAULT_PHONE_REGION in any case and refuses an unknown region', () => {
+    expect(loadConfig({ DEFAULT_PHONE_REGION: 'ru' }).defaultPhoneRegion).toBe('RU');
+    expect(() => loadConfig({ DEFAULT_PHONE_REGION: 'XX' })).toThrow(/DEFAULT_PHONE_REGION="XX": .*region code/);
   });
 
   it('names every bad variable in one message', () => {

@@ -8,13 +8,26 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
+import { isSupportedCountry } from 'libphonenumber-js';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : String(value).toLowerCase() === 'true';
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
+const toUpperCase = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+
+/** A region libphonenumber knows (ISO 3166 alpha-2, such as RU or IN). */
+const IsPhoneRegion = () =>
+  ValidateBy({
+    name: 'isPhoneRegion',
+    validator: {
+      validate: (value) => typeof value === 'string' && isSupportedCountry(value),
+      defaultMessage: () => '$property must be a region code such as RU or IN',
+    },
+  });
 
 /**
  * Every environment variable the apps read, with its default. Validated once at start so a typo
@@ -105,6 +118,15 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(10)
   TRUST_PROXY_HOPS = 0;
+
+  /**
+   * The region in which national phone numbers (8 900 ... in RU) are read when an org sets none
+   * (`npm run cli -- org:phone-region`). Unset: only numbers with their country code become E.164.
+   */
+  @IsOptional()
+  @Transform(toUpperCase)
+  @IsPhoneRegion()
+  DEFAULT_PHONE_REGION?: string;
 }
 
 export class InvalidEnvironmentError extends Error {}

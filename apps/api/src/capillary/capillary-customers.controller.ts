@@ -35,7 +35,7 @@ export class CapillaryCustomersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Register a customer in a source' })
   async register(@Actor('capillary-v2') actor: ActorContext, @Query() query: RegisterQueryDto, @Body() body: RegisterCustomerDto) {
-    const result = await this.customers.register(actor.orgId, toRegisterCommand(query.source, query.accountId, body));
+    const result = await this.customers.register(actor.orgId, toRegisterCommand(query.source, query.accountId, body), actor.phoneRegion);
     const warnings = result.tagged
       ? [{ code: 8051, message: `Same identifier found in other source. Merging into the account with user id ${result.customerId}` }]
       : [];
@@ -45,14 +45,14 @@ export class CapillaryCustomersController {
   @Get('lookup')
   @ApiOperation({ summary: 'Find a customer id by identifier' })
   async lookup(@Actor('capillary-v2') actor: ActorContext, @Query() query: LookupQueryDto) {
-    const id = await this.customers.lookup(actor.orgId, this.identifierQuery(query));
+    const id = await this.customers.lookup(actor.orgId, this.identifierQuery(query), actor.phoneRegion);
     return { entity: id, warnings: [] };
   }
 
   @Get('lookup/subscriptions')
   @ApiOperation({ summary: 'Subscriptions of the customer an identifier belongs to' })
   async lookupSubscriptions(@Actor('capillary-v2') actor: ActorContext, @Query() query: LookupQueryDto) {
-    const id = await this.customers.lookup(actor.orgId, this.identifierQuery(query));
+    const id = await this.customers.lookup(actor.orgId, this.identifierQuery(query), actor.phoneRegion);
     return this.subscriptionsOf(actor.orgId, id);
   }
 

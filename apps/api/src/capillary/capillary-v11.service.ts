@@ -50,7 +50,7 @@ export class CapillaryV11Service {
       return { ...echo, item_status: failure(Number(first.context?.code ?? CapillaryCode.INVALID_REQUEST), `${first.message} (${first.path})`) };
     }
     try {
-      const customerId = await this.resolveCustomer(actor.orgId, item);
+      const customerId = await this.resolveCustomer(actor, item);
       const outcome = await this.consents.apply(actor, {
         customerId,
         changes: [
@@ -80,14 +80,14 @@ export class CapillaryV11Service {
     }
   }
 
-  private async resolveCustomer(orgId: string, item: V11SubscriptionItemDto): Promise<number> {
+  private async resolveCustomer(actor: ActorContext, item: V11SubscriptionItemDto): Promise<number> {
     if (item.id) {
-      const customer = await this.customers.requireCustomer(orgId, Number(item.id));
+      const customer = await this.customers.requireCustomer(actor.orgId, Number(item.id));
       return customer.id;
     }
     for (const [field, type] of IDENTIFIER_FIELDS) {
       const value = item[field];
-      if (value) return this.customers.lookup(orgId, { source: 'ALL', accountId: '', type, value });
+      if (value) return this.customers.lookup(actor.orgId, { source: 'ALL', accountId: '', type, value }, actor.phoneRegion);
     }
     throw new DomainError('invalid', 'IDENTIFIER_MISSING', 'One of mobile, email, external_id or id is required');
   }

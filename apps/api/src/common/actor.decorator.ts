@@ -13,6 +13,7 @@ export const Actor = createParamDecorator((dialect: Dialect, ctx: ExecutionConte
     orgId: request.auth.orgId,
     apiKeyId: request.auth.apiKeyId,
     dialect,
+    phoneRegion: request.auth.phoneRegion,
     ip: request.ip,
     userAgent: typeof userAgent === 'string' ? userAgent : undefined,
     requestId: String(request.id),

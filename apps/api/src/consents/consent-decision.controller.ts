@@ -24,7 +24,7 @@ export class ConsentDecisionController {
       'A merged customer is answered by its survivor, named in `mergedInto`.',
   })
   async consent(@Actor('native') actor: ActorContext, @Param('id', nativeCustomerId) id: number, @Query() query: ConsentQuestionDto) {
-    return toConsentAnswer(await this.decisions.decide(actor.orgId, id, query));
+    return toConsentAnswer(await this.decisions.decide(actor, id, query));
   }
 
   @Post('consent/decisions')
@@ -36,7 +36,7 @@ export class ConsentDecisionController {
       'A malformed item refuses the whole request (400, naming the item).',
   })
   async decide(@Actor('native') actor: ActorContext, @Body() body: ConsentDecisionsDto) {
-    const outcomes = await this.decisions.decideAll(actor.orgId, body.questions.map(toCustomerConsentQuestion));
+    const outcomes = await this.decisions.decideAll(actor, body.questions.map(toCustomerConsentQuestion));
     return { decisions: outcomes.map(toDecisionItem) };
   }
 }

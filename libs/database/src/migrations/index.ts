@@ -3,6 +3,7 @@ import { IngestRequests1763770100000 } from './1763770100000-ingest-requests';
 import { ConsentAddressType1763771000000 } from './1763771000000-consent-address-type';
 import { Deliveries1763772000000 } from './1763772000000-deliveries';
 import { ConsentTimeAndMerge1764590000000 } from './1764590000000-consent-time-and-merge';
+import { NormalizedIdentity1764600000000 } from './1764600000000-normalized-identity';
 
 /** Migrations in order. Listed explicitly so the build needs no glob and nothing is missed. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ConsentAddressType1763771000000,
   Deliveries1763772000000,
   ConsentTimeAndMerge1764590000000,
+  NormalizedIdentity1764600000000,
 ];

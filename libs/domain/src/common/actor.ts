@@ -6,9 +6,9 @@ export interface ActorContext {
   orgId: string;
   apiKeyId: string;
   dialect: Dialect;
+  /** Where national phone numbers are read (the org's setting, else DEFAULT_PHONE_REGION). */
+  phoneRegion?: string;
   ip?: string;
   userAgent?: string;
   requestId?: string;
-  /** The org's phone region (ISO 3166 alpha-2), for numbers given in national format. */
-  phoneRegion?: string;
 }

@@ -8,7 +8,7 @@ import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
 import { ChannelPrecedence, decideConsent, decideWithoutAddress, Precedence } from './consent-precedence';
 import { Consent } from './consent.entity';
 import { normalizeAddress } from './contact-address';
-import { CustomerReference, resolveCustomerReferences } from './customer-references';
+import { CustomerReference, OrgScope, resolveCustomerReferences } from './customer-references';
 import { DecisionKey, DecisionRecords, readDecisionRecords, readLedgerEntries } from './decision-records';
 
 /** "May I send on this channel and topic, to this address?" */
@@ -75,8 +75,8 @@ export class ConsentDecisionsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** One question about one customer; an unknown customer (or another org's) is a not-found error. */
-  async decide(orgId: string, customerId: number, question: ConsentQuestion): Promise<ConsentDecision> {
-    const [answer] = await this.decideAll(orgId, [{ ...question, customer: { customerId } }]);
+  async decide(scope: OrgScope, customerId: number, question: ConsentQuestion): Promise<ConsentDecision> {
+    const [answer] = await this.decideAll(scope, [{ ...question, customer: { customerId } }]);
     if ('error' in answer) throw notFound(answer.error.code, answer.error.message);
     return answer;
   }
@@ -86,11 +86,12 @@ export class ConsentDecisionsService {
    * the identifiers' owners, the customers, every record, the deciding records' ledger entries.
    * An unknown customer fails only its own item.
    */
-  async decideAll(orgId: string, questions: CustomerConsentQuestion[]): Promise<Array<ConsentDecision | DecisionFailure>> {
-    const customers = await resolveCustomerReferences(this.dataSource, orgId, questions.map((q) => q.customer));
+  async decideAll(scope: OrgScope, questions: CustomerConsentQuestion[]): Promise<Array<ConsentDecision | DecisionFailure>> {
+    const { orgId, phoneRegion } = scope;
+    const customers = await resolveCustomerReferences(this.dataSource, scope, questions.map((q) => q.customer));
     const asked: Array<Asked | null> = questions.map((question, i) => {
       const customer = customers[i];
-      return customer && { customer, key: keyOf(customer.customerId, question) };
+      return customer && { customer, key: keyOf(customer.customerId, question, phoneRegion) };
     });
     const records = await readDecisionRecords(this.dataSource, orgId, asked.flatMap((a) => (a ? [a.key] : [])));
     const precedences = asked.map((a) => a && precedenceOf(a.key, records));
@@ -114,8 +115,8 @@ export class ConsentDecisionsService {
   }
 }
 
-function keyOf(customerId: number, question: ConsentQuestion): DecisionKey {
-  const address = normalizeAddress(question.channel, question.address ?? '');
+function keyOf(customerId: number, question: ConsentQuestion, phoneRegion: string | undefined): DecisionKey {
+  const address = normalizeAddress(question.channel, question.address ?? '', phoneRegion);
   return { customerId, channel: question.channel, topic: question.topic, accountId: question.accountId ?? '', address: address || null };
 }
 

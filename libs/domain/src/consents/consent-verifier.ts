@@ -50,12 +50,18 @@ const CUSTOMERS_PER_BATCH = 500;
  * it refuses; every key's stored status, time and deciding ledger row must be the replay's.
  * Rows from before changes carried a time replay with the time they were written.
  */
-export async function verifyConsentLedger(dataSource: DataSource, orgIds?: string[]): Promise<VerifyReport> {
-  const orgs: Array<{ id: string }> = orgIds
-    ? orgIds.map((id) => ({ id }))
-    : await dataSource.query('SELECT id FROM orgs ORDER BY id');
+export async function verifyConsentLedger(
+  dataSource: DataSource,
+  orgIds?: string[],
+  defaultPhoneRegion?: string,
+): Promise<VerifyReport> {
+  const orgs: Array<{ id: string; phone_region: string | null }> = await dataSource.query(
+    'SELECT id, phone_region FROM orgs WHERE $1::uuid[] IS NULL OR id = ANY($1::uuid[]) ORDER BY id',
+    [orgIds ?? null],
+  );
   const report: VerifyReport = { customers: 0, keys: 0, ledgerRows: 0, mismatches: [] };
-  for (const { id: orgId } of orgs) {
+  for (const { id: orgId, phone_region } of orgs) {
+    const region = phone_region ?? defaultPhoneRegion;
     let after = 0;
     for (;;) {
       const customers: Array<{ id: string }> = await dataSource.query(
@@ -65,14 +71,20 @@ export async function verifyConsentLedger(dataSource: DataSource, orgIds?: strin
       if (customers.length === 0) break;
       const ids = customers.map((c) => c.id);
       after = Number(ids[ids.length - 1]);
-      await verifyBatch(dataSource, orgId, ids, report);
+      await verifyBatch(dataSource, orgId, region, ids, report);
       report.customers += ids.length;
     }
   }
   return report;
 }
 
-async function verifyBatch(dataSource: DataSource, orgId: string, customerIds: string[], report: VerifyReport): Promise<void> {
+async function verifyBatch(
+  dataSource: DataSource,
+  orgId: string,
+  phoneRegion: string | undefined,
+  customerIds: string[],
+  report: VerifyReport,
+): Promise<void> {
   const ledger: LedgerRowRead[] = await dataSource.query(
     `SELECT id, customer_id, channel, topic, account_id, address, status, occurred_at, created_at, superseded_by_occurred_at
      FROM consent_ledger WHERE org_id = $1 AND customer_id = ANY($2::bigint[]) ORDER BY id`,
@@ -86,9 +98,10 @@ async function verifyBatch(dataSource: DataSource, orgId: string, customerIds: s
   report.ledgerRows += ledger.length;
   const mismatch = (customerId: string, key: string, problem: string) =>
     report.mismatches.push({ orgId, customerId: Number(customerId), key, problem });
-  // A ledger address may predate the one spelling per address: the state is keyed by its normal form.
+  // A ledger address may predate the one spelling per address: the state is keyed by its normal
+  // form, in the org's region (normalizing is idempotent, so rows already in it stay as they are).
   const keyOf = (r: { customer_id: string; channel: Channel; topic: string; account_id: string; address: string }) =>
-    `${r.customer_id}:${consentKeyString({ channel: r.channel, topic: r.topic, accountId: r.account_id, address: normalizeAddress(r.channel, r.address) })}`;
+    `${r.customer_id}:${consentKeyString({ channel: r.channel, topic: r.topic, accountId: r.account_id, address: normalizeAddress(r.channel, r.address, phoneRegion) })}`;
 
   const replayed = new Map<string, Replayed>();
   for (const row of ledger) {

@@ -138,7 +138,7 @@ export class ConsentsService {
     const { identity, ...rest } = command;
     const run = () =>
       this.dataSource.transaction(async (manager) => {
-        const found = await this.customers.findOrCreateByIdentity(manager, actor.orgId, identity);
+        const found = await this.customers.findOrCreateByIdentity(manager, actor.orgId, identity, actor.phoneRegion);
         const outcome = await this.applyInTransaction(manager, actor, { ...rest, customerId: found.customerId });
         return { ...outcome, customerCreated: found.created };
       });

@@ -1,15 +1,17 @@
 import { Channel } from '../common/channel';
+import { normalizeEmail, normalizePhoneNumber } from '../common/contact-spelling';
 
-const PHONE_CHANNELS: readonly Channel[] = [Channel.SMS, Channel.WHATSAPP, Channel.VOICE];
+export const PHONE_CHANNELS: readonly Channel[] = [Channel.SMS, Channel.WHATSAPP, Channel.VOICE];
 
 /**
  * One spelling per contact address, so the same address given by two dialects is one record:
- * emails are trimmed and lower-cased, phone numbers lose spaces, dashes, dots and parentheses,
- * anything else (push subscription ids, chat ids) is only trimmed. '' stays '' (channel-wide).
+ * emails are trimmed and lower-cased, phone numbers become E.164 (national numbers read in
+ * `region`, the org's default phone region), anything else (push subscription ids, chat ids) is
+ * only trimmed. '' stays '' (channel-wide). Idempotent, so ledger addresses can be normalized
+ * again on a replay.
  */
-export function normalizeAddress(channel: Channel, address: string, _region?: string): string {
-  const trimmed = address.trim();
-  if (channel === Channel.EMAIL) return trimmed.toLowerCase();
-  if (PHONE_CHANNELS.includes(channel)) return trimmed.replace(/[\s\-().]/g, '');
-  return trimmed;
+export function normalizeAddress(channel: Channel, address: string, region?: string): string {
+  if (channel === Channel.EMAIL) return normalizeEmail(address);
+  if (PHONE_CHANNELS.includes(channel)) return normalizePhoneNumber(address, region);
+  return address.trim();
 }

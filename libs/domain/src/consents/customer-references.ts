@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { poolQuery } from '../common/raw-client';
+import { normalizeIdentifierValue } from '../customers/identifier-value';
 
 /** An identifier a customer is known by, in any source: `{type: 'email', value: 'tom@example.com'}`. */
 export interface IdentifierValue {
@@ -20,20 +21,27 @@ export interface ResolvedCustomer {
 
 type Query = ReturnType<typeof poolQuery>;
 
+/** Whose data, and how its phone numbers are read: an ActorContext is one. */
+export interface OrgScope {
+  orgId: string;
+  phoneRegion?: string;
+}
+
 /**
  * The first registered owner (in any source) of each identifier, in the order given; null where
  * nobody holds it. THE one place identifiers are matched for a decision, so that the spelling of
  * a value (e-mail case, phone formats) is settled here once.
  */
-export async function ownersOfIdentifiers(query: Query, orgId: string, identifiers: IdentifierValue[]): Promise<Array<number | null>> {
+export async function ownersOfIdentifiers(query: Query, scope: OrgScope, identifiers: IdentifierValue[]): Promise<Array<number | null>> {
   if (identifiers.length === 0) return [];
+  const values = identifiers.map((i) => normalizeIdentifierValue(i.type, i.value, scope.phoneRegion));
   const rows: Array<{ n: string; customer_id: string }> = await query(
     `SELECT DISTINCT ON (q.n) q.n, i.customer_id
        FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS q(type, value, n)
        JOIN customer_identifiers i ON i.org_id = $1 AND i.type = q.type AND i.value = q.value
       ORDER BY q.n, i.id`,
-    [orgId, identifiers.map((i) => i.type), identifiers.map((i) => i.value)],
-    'optline-decision-identifier-owners',
+    [scope.orgId, identifiers.map((i) => i.type), values],
+    'optline-identifier-owners',
   );
   const owners: Array<number | null> = identifiers.map(() => null);
   for (const row of rows) owners[Number(row.n) - 1] = Number(row.customer_id);
@@ -50,12 +58,13 @@ const isCustomerId = (id: number) => Number.isSafeInteger(id) && id > 0;
  */
 export async function resolveCustomerReferences(
   dataSource: DataSource,
-  orgId: string,
+  scope: OrgScope,
   references: CustomerReference[],
 ): Promise<Array<ResolvedCustomer | null>> {
+  const { orgId } = scope;
   const query = poolQuery(dataSource);
   const identified = references.flatMap((r, index) => ('identifier' in r ? [{ index, identifier: r.identifier }] : []));
-  const owners = await ownersOfIdentifiers(query, orgId, identified.map((i) => i.identifier));
+  const owners = await ownersOfIdentifiers(query, scope, identified.map((i) => i.identifier));
   const named: Array<number | null> = references.map((r) => ('customerId' in r && isCustomerId(r.customerId) ? r.customerId : null));
   identified.forEach((i, n) => (named[i.index] = owners[n]));
 

@@ -6,6 +6,7 @@ import { CustomerIdentifier } from './customer-identifier.entity';
 import { CommChannel, CustomerProfile } from './customer-profile.entity';
 import { isMultiAccountSource } from './customer-sources';
 import { Customer } from './customer.entity';
+import { normalizeIdentifierValue } from './identifier-value';
 
 export interface NewProfile {
   firstName?: string | null;
@@ -59,7 +60,9 @@ export class CustomersService {
    * to that customer (Capillary's merge rule); one already known in this source and account is
    * refused, and identifiers that point at two different customers cannot be merged.
    */
-  async register(orgId: string, command: RegisterCustomer): Promise<RegisterResult> {
+  async register(orgId: string, asked: RegisterCustomer, phoneRegion?: string): Promise<RegisterResult> {
+    const profiles = asked.profiles.map((p) => ({ ...p, identifiers: normalized(p.identifiers, phoneRegion) }));
+    const command = { ...asked, profiles };
     const accountId = isMultiAccountSource(command.source) ? command.accountId : '';
     const identifiers = command.profiles.flatMap((p) => p.identifiers);
     try {
@@ -150,7 +153,8 @@ export class CustomersService {
   }
 
   /** The customer id an identifier belongs to, in one source or any. */
-  async lookup(orgId: string, query: IdentifierQuery): Promise<number> {
+  async lookup(orgId: string, asked: IdentifierQuery, phoneRegion?: string): Promise<number> {
+    const query = { ...asked, value: normalizeIdentifierValue(asked.type, asked.value, phoneRegion) };
     const rows = await this.dataSource.getRepository(CustomerIdentifier).find({
       where: { orgId, type: query.type, value: query.value },
       order: { id: 'ASC' },
@@ -177,8 +181,10 @@ export class CustomersService {
     manager: EntityManager,
     orgId: string,
     identity: CustomerIdentity,
+    phoneRegion?: string,
   ): Promise<{ customerId: number; created: boolean }> {
-    const { source, accountId, type, value } = identity;
+    const { source, accountId, type } = identity;
+    const value = normalizeIdentifierValue(type, identity.value, phoneRegion);
     const known = await manager.findOneBy(CustomerIdentifier, { orgId, source, accountId, type, value });
     if (known) return { customerId: known.customerId, created: false };
     const customer = await manager.save(manager.create(Customer, { orgId }));
@@ -230,4 +236,10 @@ export class CustomersService {
       );
     }
   }
+}
+
+/** Identifiers in their one spelling, as every write and lookup compares them; two spellings of one are one. */
+function normalized(identifiers: NewProfile['identifiers'], phoneRegion?: string): NewProfile['identifiers'] {
+  const respelled = identifiers.map((i) => ({ ...i, value: normalizeIdentifierValue(i.type, i.value, phoneRegion) }));
+  return [...new Map(respelled.map((i) => [`${i.type}:${i.value}`, i])).values()];
 }

@@ -8,6 +8,7 @@ import { DEFAULT_CONSENT_STATUS } from '../common/consent-status';
 import { conflict, ErrorCodes, invalid } from '../common/domain-error';
 import { isUniqueViolation } from '../common/pg-errors';
 import { ConsentsService } from '../consents/consents.service';
+import { ownersOfIdentifiers } from '../consents/customer-references';
 import { consentOfEventType, EventTypeInfo, findEventType } from './event-catalogue';
 import { EventNotifier } from './event-notifier';
 import { insertOutboxEvents, NewEvent } from './outbox';
@@ -129,7 +130,7 @@ export class EventIngestService {
     }
     const existing = await this.existingIds(manager, actor.orgId, prepared);
     const fresh = prepared.filter((p) => !existing.has(p.id));
-    const customers = await this.resolveCustomers(manager, actor.orgId, fresh);
+    const customers = await this.resolveCustomers(manager, actor, fresh);
     await this.lockConsentCustomers(manager, actor.orgId, fresh, customers);
 
     const outbox: NewEvent[] = [];
@@ -218,34 +219,28 @@ export class EventIngestService {
     ]);
   }
 
-  /** Customer id per event index, from `customerId` or an identifier; the first unknown one fails the batch. */
-  private async resolveCustomers(manager: EntityManager, orgId: string, prepared: Prepared[]): Promise<Map<number, number>> {
+  /**
+   * Customer id per event index, from `customerId` or an identifier (in any spelling); a merged
+   * customer's id names its survivor. The first unknown one fails the batch.
+   */
+  private async resolveCustomers(manager: EntityManager, actor: ActorContext, prepared: Prepared[]): Promise<Map<number, number>> {
+    const query = (text: string, params?: unknown[]) => manager.query(text, params);
     const byId = prepared.filter((p) => p.event.customerId !== undefined);
     const byIdentifier = prepared.filter((p) => p.event.identifier !== undefined);
-    // A merged customer's id names its survivor.
-    const known = new Map<number, number>();
+    const survivors = new Map<number, number>();
     if (byId.length) {
-      const rows: Array<{ id: string; target: string }> = await manager.query(
+      const rows: Array<{ id: string; target: string }> = await query(
         'SELECT id, COALESCE(merged_into, id) AS target FROM customers WHERE org_id = $1 AND id = ANY($2::bigint[])',
-        [orgId, byId.map((p) => p.event.customerId)],
+        [actor.orgId, byId.map((p) => p.event.customerId)],
       );
-      rows.forEach((r) => known.set(Number(r.id), Number(r.target)));
+      rows.forEach((r) => survivors.set(Number(r.id), Number(r.target)));
     }
-    const owners = new Map<string, number>();
-    if (byIdentifier.length) {
-      const rows: Array<{ type: string; value: string; customer_id: string }> = await manager.query(
-        `SELECT DISTINCT ON (type, value) type, value, customer_id FROM customer_identifiers
-          WHERE org_id = $1 AND (type, value) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-          ORDER BY type, value, id`,
-        [orgId, byIdentifier.map((p) => p.event.identifier!.type), byIdentifier.map((p) => p.event.identifier!.value)],
-      );
-      rows.forEach((r) => owners.set(JSON.stringify([r.type, r.value]), Number(r.customer_id)));
-    }
+    const owners = await ownersOfIdentifiers(query, actor, byIdentifier.map((p) => p.event.identifier!));
+    const ownerOf = new Map(byIdentifier.map((p, n) => [p.index, owners[n]]));
     const resolved = new Map<number, number>();
     for (const p of prepared) {
-      const { customerId, identifier } = p.event;
-      const id = identifier ? owners.get(JSON.stringify([identifier.type, identifier.value])) : known.get(customerId!);
-      if (id === undefined) {
+      const id = p.event.identifier ? ownerOf.get(p.index) : survivors.get(p.event.customerId!);
+      if (id === undefined || id === null) {
         throw invalid(ErrorCodes.CUSTOMER_NOT_FOUND, `events[${p.index}]: No customer found with the given identifier`, { index: p.index });
       }
       resolved.set(p.index, id);

@@ -9,6 +9,10 @@ export class Org {
   @Column({ unique: true })
   slug: string;
 
+  /** Region for national phone numbers (RU reads 8 900 ... as +7 900 ...); null: the env default. */
+  @Column({ name: 'phone_region', type: 'text', nullable: true })
+  phoneRegion: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

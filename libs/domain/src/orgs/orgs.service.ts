@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { conflict, DomainError, ErrorCodes, notFound } from '../common/domain-error';
+import { toPhoneRegion } from '../common/contact-spelling';
+import { conflict, DomainError, ErrorCodes, invalid, notFound } from '../common/domain-error';
+import { normalizeStoredContacts, RespellingCount } from '../customers/stored-contacts';
 import { generateApiKey, hashApiKey, keyPrefix, sameHash } from './api-key-secret';
 import { ApiKey } from './api-key.entity';
 import { Org } from './org.entity';
@@ -10,6 +13,18 @@ export interface AuthenticatedKey {
   orgId: string;
   orgSlug: string;
   apiKeyId: string;
+  /** The org's region for national phone numbers, else the env default; undefined: none. */
+  phoneRegion?: string;
+}
+
+export interface PhoneRegionChange {
+  orgSlug: string;
+  /** The org's own setting; null: it follows DEFAULT_PHONE_REGION. */
+  setting: string | null;
+  /** The region requests of the org now use. */
+  effective?: string;
+  /** Stored identifiers and consent addresses read again in the new region. */
+  respelled: Record<'customer_identifiers' | 'consents', RespellingCount>;
 }
 
 export interface IssuedKey {
@@ -29,7 +44,10 @@ const KEY_CACHE_MS = 5000;
 export class OrgsService {
   private readonly keyCache = new Map<string, { key: AuthenticatedKey; until: number }>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async createOrg(slug: string, presetKey?: string): Promise<IssuedKey> {
     return this.dataSource.transaction(async (manager) => {
@@ -69,6 +87,27 @@ export class OrgsService {
   }
 
   /**
+   * Sets the region in which the org's national phone numbers are read (null: the env default),
+   * and reads its stored mobiles and phone addresses again in it, in one transaction, so that a
+   * number stored before in national format meets its E.164 spelling from now on.
+   */
+  async setPhoneRegion(slug: string, region: string | null): Promise<PhoneRegionChange> {
+    const setting = region === null ? null : toPhoneRegion(region);
+    if (setting === undefined) {
+      throw invalid(ErrorCodes.INVALID_PHONE_REGION, `${region} is not a region code such as RU or IN`);
+    }
+    const respelled = await this.dataSource.transaction(async (manager) => {
+      const org = await manager.findOneBy(Org, { slug });
+      if (!org) throw notFound(ErrorCodes.ORG_NOT_FOUND, `Org ${slug} not found`);
+      await manager.update(Org, { id: org.id }, { phoneRegion: setting });
+      return normalizeStoredContacts(manager, { orgId: org.id, defaultRegion: this.config.defaultPhoneRegion });
+    });
+    // This process sees the change at once; others within KEY_CACHE_MS.
+    this.keyCache.clear();
+    return { orgSlug: slug, setting, effective: setting ?? this.config.defaultPhoneRegion, respelled };
+  }
+
+  /**
    * Creates the org and key named by BOOTSTRAP_ORG/BOOTSTRAP_API_KEY when missing. Idempotent, and
    * safe when several API replicas start at once (the unique constraints settle the race).
    */
@@ -98,14 +137,16 @@ export class OrgsService {
     const cached = this.keyCache.get(hash);
     let found = cached && cached.until > Date.now() ? cached.key : undefined;
     if (!found) {
-      const rows: Array<{ id: string; key_hash: string; org_id: string; slug: string }> = await this.dataSource.query(
-        `SELECT k.id, k.key_hash, k.org_id, o.slug FROM api_keys k JOIN orgs o ON o.id = k.org_id
+      const rows: Array<{ id: string; key_hash: string; org_id: string; slug: string; phone_region: string | null }> =
+        await this.dataSource.query(
+          `SELECT k.id, k.key_hash, k.org_id, o.slug, o.phone_region FROM api_keys k JOIN orgs o ON o.id = k.org_id
          WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
-        [hash],
-      );
+          [hash],
+        );
       const row = rows[0];
       if (!row || !sameHash(row.key_hash, hash)) return undefined;
-      found = { orgId: row.org_id, orgSlug: row.slug, apiKeyId: row.id };
+      const phoneRegion = row.phone_region ?? this.config.defaultPhoneRegion;
+      found = { orgId: row.org_id, orgSlug: row.slug, apiKeyId: row.id, phoneRegion };
       this.keyCache.set(hash, { key: found, until: Date.now() + KEY_CACHE_MS });
     }
     if (orgSlug !== undefined && orgSlug !== found.orgSlug) return undefined;

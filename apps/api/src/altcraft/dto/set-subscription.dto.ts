@@ -16,10 +16,10 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 import { booleanString, integerString, lowerCase, numberToString } from '../../common/transforms';
 import { ALTCRAFT_CHANNELS, ALTCRAFT_STATUSES, altcraftStatusWord } from '../altcraft-vocabulary';
 
-const PHONE = /^\+?[0-9][0-9\s\-().]{4,24}$/;
 const on = (...channels: string[]) => ValidateIf((o: SetSubscriptionDto) => channels.includes(o.channel));
 
 export class TelegramCcDataDto {
@@ -34,7 +34,7 @@ export class TelegramCcDataDto {
 export class WhatsAppCcDataDto {
   @ApiProperty({ example: '+79000000000' })
   @IsString()
-  @Matches(PHONE, { message: 'phone must be a phone number' })
+  @IsPhoneNumberLike()
   phone: string;
 }
 
@@ -141,7 +141,7 @@ export class SetSubscriptionDto {
   @IsDefined({ message: 'phone is required for channel sms' })
   @Transform(numberToString)
   @IsString()
-  @Matches(PHONE, { message: 'phone must be a phone number' })
+  @IsPhoneNumberLike()
   phone?: string;
 
   @ApiPropertyOptional({ description: 'channel telegram_bot: { id }; channel whatsapp: { phone }', example: { id: 1 } })

@@ -2,6 +2,7 @@ import { CUSTOMER_SOURCES, IDENTIFIER_TYPES, MULTI_ACCOUNT_SOURCES } from '@app/
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../../common/page-query.dto';
+import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 import { CapillaryCode, code } from '../capillary-codes';
 
 const needsAccount = (o: { source?: string }) => MULTI_ACCOUNT_SOURCES.includes(o.source ?? '');
@@ -63,6 +64,10 @@ export class LookupQueryDto {
   @ApiProperty()
   @IsString({ ...code(CapillaryCode.INVALID_IDENTIFIER) })
   @IsNotEmpty({ message: 'Customer identifier is invalid', ...code(CapillaryCode.INVALID_IDENTIFIER) })
+  @IsPhoneNumberLike(
+    { message: 'Customer identifier is invalid: not a mobile number', ...code(CapillaryCode.INVALID_IDENTIFIER) },
+    (query) => (query as LookupQueryDto).identifierName === 'mobile',
+  )
   identifierValue: string;
 
   @IsOptional() @IsString() format?: string;

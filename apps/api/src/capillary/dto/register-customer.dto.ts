@@ -13,12 +13,15 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 import { CapillaryCode, code } from '../capillary-codes';
 
 /** Capillary sends numbers for mobiles in some samples; identifiers are strings here. */
 const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
 /** Its samples spell booleans both `true` and `"true"`. */
 const asBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+const isMobile = (identifier: object) => (identifier as IdentifierDto).type === 'mobile';
 
 export class IdentifierDto {
   @ApiProperty({ enum: IDENTIFIER_TYPES })
@@ -30,6 +33,7 @@ export class IdentifierDto {
   @IsString()
   @IsNotEmpty({ ...code(CapillaryCode.INVALID_IDENTIFIER) })
   @MaxLength(320)
+  @IsPhoneNumberLike({ message: 'Invalid mobile number', ...code(CapillaryCode.INVALID_MOBILE) }, isMobile)
   value: string;
 }
 

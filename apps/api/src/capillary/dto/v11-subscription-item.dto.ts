@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 import { CapillaryCode, code } from '../capillary-codes';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value);
@@ -8,7 +9,11 @@ const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ?
 
 /** One item of the v1.1 `root.subscription` list; validated on its own, it succeeds or fails alone. */
 export class V11SubscriptionItemDto {
-  @IsOptional() @Transform(asString) @IsString() @MaxLength(320) mobile?: string;
+  @IsOptional()
+  @Transform(asString)
+  @IsString()
+  @IsPhoneNumberLike({ message: 'Invalid mobile number', ...code(CapillaryCode.INVALID_MOBILE) })
+  mobile?: string;
   @IsOptional() @Transform(asString) @IsString() @MaxLength(320) email?: string;
   @IsOptional() @Transform(asString) @IsString() @MaxLength(320) external_id?: string;
   @IsOptional() @Transform(asString) @IsString() @MaxLength(20) id?: string;

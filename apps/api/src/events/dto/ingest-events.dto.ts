@@ -18,6 +18,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 
 /** `data` is for a few fields the consumer needs; anything bigger belongs elsewhere. */
 export const MAX_DATA_BYTES = 4096;
@@ -43,6 +44,7 @@ export class IdentifierDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(320)
+  @IsPhoneNumberLike({ message: 'value must be a phone number for a mobile identifier' }, (i) => (i as IdentifierDto).type === 'mobile')
   value: string;
 }
 

@@ -9,10 +9,10 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
-  Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 import { numberToString, upperCase } from '../../common/transforms';
 import { canonicalWmChannel, WM_CHANNEL_NAMES, WmChannelName } from '../wm-vocabulary';
 
@@ -44,7 +44,7 @@ export class WmEmailSelectionDto extends WmSelectionDto {
 export class WmPhoneSelectionDto extends WmSelectionDto {
   @Transform(numberToString)
   @IsString()
-  @Matches(/^\+?[0-9][0-9\s\-().]{4,24}$/, { message: 'value must be a phone number for channels Text and Voice' })
+  @IsPhoneNumberLike({ message: 'value must be a phone number for channels Text and Voice' })
   declare value: string;
 }
 

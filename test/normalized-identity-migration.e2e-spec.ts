@@ -1,0 +1,100 @@
+import { normalizeStoredContacts } from '@app/domain';
+import { TestApi, TestOrg } from '@app/testing';
+
+/**
+ * The migration's normalization (the same function the migration runs) over rows written before
+ * normalization existed: respelled in place, and two spellings of one key collapsed by the rules.
+ */
+describe('normalizing stored identifiers and consent addresses', () => {
+  let api: TestApi;
+  let org: TestOrg;
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    org = await api.createOrg('norm-migration');
+  });
+  afterAll(() => api.close());
+
+  const one = async (sql: string, params: unknown[]) => (await api.dataSource.query(sql, params))[0];
+
+  async function oldStyleCustomer(identifiers: string[][]): Promise<{ customerId: string; profileId: string }> {
+    const { id: customerId } = await one('INSERT INTO customers (org_id) VALUES ($1) RETURNING id', [org.orgId]);
+    const { id: profileId } = await one(
+      "INSERT INTO customer_profiles (org_id, customer_id, source) VALUES ($1, $2, 'INSTORE') RETURNING id",
+      [org.orgId, customerId],
+    );
+    for (const [type, value] of identifiers) {
+      await api.dataSource.query(
+        "INSERT INTO customer_identifiers (org_id, customer_id, profile_id, source, type, value) VALUES ($1, $2, $3, 'INSTORE', $4, $5)",
+        [org.orgId, customerId, profileId, type, value],
+      );
+    }
+    return { customerId, profileId };
+  }
+
+  const consent = (customerId: string, channel: string, topic: string, address: string, status: string, occurredAt: string) =>
+    api.dataSource.query(
+      'INSERT INTO consents (org_id, customer_id, channel, topic, address, status, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [org.orgId, customerId, channel, topic, address, status, occurredAt],
+    );
+
+  const normalizeAll = () =>
+    api.dataSource.transaction((manager) => normalizeStoredContacts(manager, { orgId: org.orgId, defaultRegion: 'RU' }));
+
+  it('respells identifiers and addresses, keeps the oldest identifier, and lets the newest change (on a tie the opt-out) win', async () => {
+    const { customerId } = await oldStyleCustomer([
+      ['mobile', '+7 900 000-00-00'],
+      ['mobile', '8 (900) 000-00-00'],
+      ['email', ' Tom@Example.com'],
+      ['externalId', 'Ext-1'],
+    ]);
+    // Newest change wins: the opt-in at 11:00 over the opt-out at 10:00.
+    await consent(customerId, 'SMS', 'BULK', '79000000000', 'OPTOUT', '2025-01-01T10:00:00Z');
+    await consent(customerId, 'SMS', 'BULK', '+7 900 000 00 00', 'OPTIN', '2025-01-01T11:00:00Z');
+    // Equal times: the opt-out wins, whichever row came first.
+    await consent(customerId, 'WHATSAPP', 'BULK', '8 900 000 00 00', 'OPTOUT', '2025-01-01T10:00:00Z');
+    await consent(customerId, 'WHATSAPP', 'BULK', '+79000000000', 'OPTIN', '2025-01-01T10:00:00Z');
+    await consent(customerId, 'EMAIL', 'BULK', 'Tom@Example.COM', 'OPTOUT', '2025-01-01T10:00:00Z');
+    await consent(customerId, 'SMS', 'BULK', '', 'OPTOUT', '2025-01-01T10:00:00Z');
+
+    const counts = await normalizeAll();
+    expect(counts).toEqual({
+      customer_identifiers: { respelled: 3, removed: 1 },
+      consents: { respelled: 4, removed: 2 },
+    });
+
+    const identifiers = await api.dataSource.query('SELECT type, value FROM customer_identifiers WHERE customer_id = $1 ORDER BY id', [customerId]);
+    expect(identifiers).toEqual([
+      { type: 'mobile', value: '+79000000000' },
+      { type: 'email', value: 'tom@example.com' },
+      { type: 'externalId', value: 'Ext-1' },
+    ]);
+    const consents = await api.dataSource.query('SELECT channel, address, status FROM consents WHERE customer_id = $1 ORDER BY channel, address', [
+      customerId,
+    ]);
+    expect(consents).toEqual([
+      { channel: 'EMAIL', address: 'tom@example.com', status: 'OPTOUT' },
+      { channel: 'SMS', address: '', status: 'OPTOUT' },
+      { channel: 'SMS', address: '+79000000000', status: 'OPTIN' },
+      { channel: 'WHATSAPP', address: '+79000000000', status: 'OPTOUT' },
+    ]);
+  });
+
+  it('is idempotent: a second run changes nothing', async () => {
+    expect(await normalizeAll()).toEqual({
+      customer_identifiers: { respelled: 0, removed: 0 },
+      consents: { respelled: 0, removed: 0 },
+    });
+  });
+
+  it('keeps the oldest registration when two customers held two spellings in one source', async () => {
+    const older = await oldStyleCustomer([['mobile', '+7 901 000 00 02']]);
+    const newer = await oldStyleCustomer([['mobile', '8 901 000 00 02']]);
+    await normalizeAll();
+    const holders = await api.dataSource.query("SELECT customer_id FROM customer_identifiers WHERE org_id = $1 AND value = '+79010000002'", [
+      org.orgId,
+    ]);
+    expect(holders).toEqual([{ customer_id: older.customerId }]);
+    expect(newer.customerId).not.toBe(older.customerId);
+  });
+});
