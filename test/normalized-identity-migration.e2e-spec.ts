@@ -1,4 +1,4 @@
-import { normalizeStoredContacts } from '@app/domain';
+import { normalizeStoredContacts, verifyConsentLedger } from '@app/domain';
 import { TestApi, TestOrg } from '@app/testing';
 
 /**
@@ -12,6 +12,8 @@ describe('normalizing stored identifiers and consent addresses', () => {
   beforeAll(async () => {
     api = await TestApi.start();
     org = await api.createOrg('norm-migration');
+    // The org reads national numbers in RU, as the migration and consent:verify will.
+    await api.dataSource.query("UPDATE orgs SET phone_region = 'RU' WHERE id = $1", [org.orgId]);
   });
   afterAll(() => api.close());
 
@@ -32,11 +34,19 @@ describe('normalizing stored identifiers and consent addresses', () => {
     return { customerId, profileId };
   }
 
-  const consent = (customerId: string, channel: string, topic: string, address: string, status: string, occurredAt: string) =>
-    api.dataSource.query(
-      'INSERT INTO consents (org_id, customer_id, channel, topic, address, status, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [org.orgId, customerId, channel, topic, address, status, occurredAt],
+  /** A record as it was written before changes carried a time: its ledger row (no occurred_at) and its state. */
+  async function consent(customerId: string, channel: string, topic: string, address: string, status: string, writtenAt: string) {
+    const { id: ledgerId } = await one(
+      `INSERT INTO consent_ledger (org_id, customer_id, channel, topic, address, status, dialect, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'altcraft', $7) RETURNING id`,
+      [org.orgId, customerId, channel, topic, address, status, writtenAt],
     );
+    await api.dataSource.query(
+      `INSERT INTO consents (org_id, customer_id, channel, topic, address, status, last_ledger_id, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [org.orgId, customerId, channel, topic, address, status, ledgerId, writtenAt],
+    );
+  }
 
   const normalizeAll = () =>
     api.dataSource.transaction((manager) => normalizeStoredContacts(manager, { orgId: org.orgId, defaultRegion: 'RU' }));
@@ -78,6 +88,8 @@ describe('normalizing stored identifiers and consent addresses', () => {
       { channel: 'SMS', address: '+79000000000', status: 'OPTIN' },
       { channel: 'WHATSAPP', address: '+79000000000', status: 'OPTOUT' },
     ]);
+    // The ledger is not rewritten, yet it still replays to the collapsed state.
+    expect((await verifyConsentLedger(api.dataSource, [org.orgId])).mismatches).toEqual([]);
   });
 
   it('is idempotent: a second run changes nothing', async () => {

@@ -103,19 +103,17 @@ async function verifyBatch(
   const keyOf = (r: { customer_id: string; channel: Channel; topic: string; account_id: string; address: string }) =>
     `${r.customer_id}:${consentKeyString({ channel: r.channel, topic: r.topic, accountId: r.account_id, address: normalizeAddress(r.channel, r.address, phoneRegion) })}`;
 
-  const replayed = new Map<string, Replayed>();
-  for (const row of ledger) {
+  const replayed = replayLegacyRows(ledger.filter((r) => r.occurred_at === null), keyOf);
+  for (const row of ledger.filter((r) => r.occurred_at !== null)) {
     const key = keyOf(row);
     const current = replayed.get(key) ?? null;
-    const change = { status: row.status, occurredAt: row.occurred_at ?? row.created_at };
-    if (row.occurred_at !== null) {
-      const verdict = judgeChange(current, change, true);
-      if (row.superseded_by_occurred_at !== null && verdict !== 'superseded') {
-        mismatch(row.customer_id, key, `ledger ${row.id} is marked superseded, but the time rule applies it`);
-      }
-      if (row.superseded_by_occurred_at === null && verdict === 'superseded') {
-        mismatch(row.customer_id, key, `ledger ${row.id} changed the state, but happened before the change that had set it`);
-      }
+    const change = { status: row.status, occurredAt: row.occurred_at! };
+    const verdict = judgeChange(current, change, true);
+    if (row.superseded_by_occurred_at !== null && verdict !== 'superseded') {
+      mismatch(row.customer_id, key, `ledger ${row.id} is marked superseded, but the time rule applies it`);
+    }
+    if (row.superseded_by_occurred_at === null && verdict === 'superseded') {
+      mismatch(row.customer_id, key, `ledger ${row.id} changed the state, but happened before the change that had set it`);
     }
     if (row.superseded_by_occurred_at === null) replayed.set(key, { ...change, ledgerId: Number(row.id) });
   }
@@ -140,4 +138,32 @@ async function verifyBatch(
   for (const [key, state] of stored) {
     if (!replayed.has(key)) mismatch(state.customer_id, key, `state ${state.status} is stored, but no ledger row set it`);
   }
+}
+
+/**
+ * Rows written before changes carried a time (occurred_at NULL) replay as they were applied then:
+ * each spelling of an address followed its last row. Spellings that now read as one address were
+ * joined by the migration that respelled them, the newest (on equal times the opt-out) winning;
+ * the replay joins them by the same rule.
+ */
+function replayLegacyRows(rows: LedgerRowRead[], keyOf: (row: LedgerRowRead) => string): Map<string, Replayed> {
+  const lastPerSpelling = new Map<string, LedgerRowRead>();
+  for (const row of rows) lastPerSpelling.set(`${keyOf(row)}|${row.address}`, row);
+  const replayed = new Map<string, Replayed>();
+  for (const row of lastPerSpelling.values()) {
+    const key = keyOf(row);
+    const candidate: Replayed = { status: row.status, occurredAt: row.created_at, ledgerId: Number(row.id) };
+    const current = replayed.get(key);
+    if (!current || outranks(candidate, current)) replayed.set(key, candidate);
+  }
+  return replayed;
+}
+
+/** The migration's order between spellings of one address: newest, then forbidding, then last written. */
+function outranks(a: Replayed, b: Replayed): boolean {
+  const byTime = a.occurredAt.getTime() - b.occurredAt.getTime();
+  if (byTime !== 0) return byTime > 0;
+  const forbids = (r: Replayed) => (r.status === ConsentStatus.OPTIN ? 0 : 1);
+  if (forbids(a) !== forbids(b)) return forbids(a) > forbids(b);
+  return a.ledgerId > b.ledgerId;
 }
