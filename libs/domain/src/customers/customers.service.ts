@@ -6,6 +6,7 @@ import { CustomerIdentifier } from './customer-identifier.entity';
 import { CommChannel, CustomerProfile } from './customer-profile.entity';
 import { isMultiAccountSource } from './customer-sources';
 import { Customer } from './customer.entity';
+import { holdersOf, lockIdentifierValues } from './identifier-store';
 
 export interface NewProfile {
   firstName?: string | null;
@@ -66,15 +67,8 @@ export class CustomersService {
       return await this.dataSource.transaction(async (manager) => {
         // Two registrations of one identifier in different sources at once would both see it
         // unknown and create two customers: serialise them per identifier.
-        await manager.query(
-          'SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k ORDER BY k',
-          [[...new Set(identifiers.map((i) => `identifier:${orgId}:${i.type}:${i.value}`))]],
-        );
-        const known = identifiers.length
-          ? await manager.getRepository(CustomerIdentifier).find({
-              where: identifiers.map((i) => ({ orgId, type: i.type, value: i.value })),
-            })
-          : [];
+        await lockIdentifierValues(manager, orgId, identifiers);
+        const known = await holdersOf(manager, orgId, identifiers);
         const sameSource = known.find((k) => k.source === command.source && k.accountId === accountId);
         if (sameSource) {
           throw conflict(
@@ -124,6 +118,11 @@ export class CustomersService {
   /** The customer with its profiles, all of them or those of one source (and account). */
   async fetch(orgId: string, customerId: number, source: string, accountId: string): Promise<CustomerView> {
     const customer = await this.requireCustomer(orgId, customerId);
+    if (customer.mergedInto !== null) {
+      throw notFound(ErrorCodes.CUSTOMER_MERGED, `The customer is merged into another account with user id ${customer.mergedInto}`, {
+        survivorId: customer.mergedInto,
+      });
+    }
     const profiles = await this.dataSource.getRepository(CustomerProfile).find({
       where: { orgId, customerId },
       order: { id: 'ASC' },
