@@ -101,8 +101,8 @@ export function toSubscriptionList(records: Consent[]): CapillarySubscription[] 
   );
 }
 
-/** One row of subscriptionStatusChangeLog. */
-export function toChangeLogEntry(entry: ConsentLedgerEntry) {
+/** One row of subscriptionStatusChangeLog; a row of a customer merged into this one says which (`mergedFrom`). */
+export function toChangeLogEntry(entry: ConsentLedgerEntry & { mergedFrom?: number | null }) {
   return {
     id: entry.id,
     source: entry.sourceName ?? entry.dialect,
@@ -120,5 +120,6 @@ export function toChangeLogEntry(entry: ConsentLedgerEntry) {
     communicationId: entry.communicationId,
     dialect: entry.dialect,
     requestId: entry.requestId,
+    ...(entry.mergedFrom ? { mergedFrom: entry.mergedFrom } : {}),
   };
 }

@@ -23,8 +23,7 @@ export interface CurrentCustomer {
   mergedInto: number | null;
 }
 
-export interface AttachResult {
-  customerId: number;
+export interface AttachResult extends CurrentCustomer {
   identity: SourcedIdentifier;
   /** true when the customer held this identity already: nothing changed. */
   alreadyHeld: boolean;
@@ -76,24 +75,26 @@ export class CustomerIdentitiesService {
    * caller names the person, the identity only proves the other record is the same person.
    * `acrossSources`: the same type and value in any source counts as held (Capillary's
    * identifiers name a person wherever they were registered); otherwise only the exact identity.
+   * Given a merged customer, acts on its survivor (and says so: `mergedInto`).
    */
   async attach(actor: ActorContext, customerId: number, identity: SourcedIdentifier, acrossSources: boolean): Promise<AttachResult> {
     const orgId = actor.orgId;
     return this.merges.transaction(async (manager) => {
+      // Read on every attempt: a retry after a concurrent merge must act on the new survivor.
+      const current = await this.current(orgId, customerId);
+      const target = current.customerId;
       await lockIdentifierValues(manager, orgId, [identity]);
       const holders = (await holdersOf(manager, orgId, [identity])).filter((h) => acrossSources || sameSource(h, identity));
-      const others = [...new Set(holders.map((h) => h.customerId).filter((id) => id !== customerId))];
-      await this.merges.lockCustomers(manager, orgId, [customerId, ...others]).catch(readAgainIfMerged);
+      const others = [...new Set(holders.map((h) => h.customerId).filter((id) => id !== target))];
+      await this.merges.lockCustomers(manager, orgId, [target, ...others]).catch(readAgainIfMerged);
       const merges = [];
-      for (const victimId of others) merges.push(await this.merges.mergeInTransaction(manager, actor, customerId, victimId));
-      const alreadyHeld = holders.some((h) => h.customerId === customerId && sameIdentifier(h, identity));
+      for (const victimId of others) merges.push(await this.merges.mergeInTransaction(manager, actor, target, victimId));
       // A victim that held the exact identity brought it along.
-      const arrived = holders.some((h) => sameIdentifier(h, identity));
-      if (!arrived) await addIdentifiers(manager, orgId, customerId, identity, [identity]);
+      if (!holders.some((h) => sameIdentifier(h, identity))) await addIdentifiers(manager, orgId, target, identity, [identity]);
       return {
-        customerId,
+        ...current,
         identity,
-        alreadyHeld,
+        alreadyHeld: holders.some((h) => h.customerId === target && sameIdentifier(h, identity)),
         merged: merges.map((m) => ({ customerId: m.victimId, conflicts: m.conflicts })),
         eventIds: merges.flatMap((m) => m.eventIds),
       };

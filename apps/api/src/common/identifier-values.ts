@@ -1,0 +1,31 @@
+import { ValidateBy, ValidationOptions } from 'class-validator';
+
+/**
+ * Plausibility checks for identifier values, shared by the dialects that take identifiers. They
+ * refuse what cannot be an e-mail or a phone number at all; spelling (case, E.164) is the
+ * normalisation's business, not a reason to refuse.
+ */
+export const isPlausibleEmail = (value: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim());
+
+/** 7 to 15 digits once separators and a leading + are dropped (E.164 allows at most 15). */
+export const isPlausibleMobile = (value: string) => /^\d{7,15}$/.test(value.trim().replace(/^\+/, '').replace(/[\s().-]/g, ''));
+
+const CHECKS: Record<string, (value: string) => boolean> = { email: isPlausibleEmail, mobile: isPlausibleMobile };
+
+/** The value is plausible for the identifier type named by `typeOf(object)`; types without a check pass. */
+export function plausibleFor(type: string, value: string): boolean {
+  const check = CHECKS[type];
+  return !check || check(value);
+}
+
+/** class-validator: `value` must be plausible when the object's `type` is `type` (one code per type). */
+export const PlausibleWhenType = (type: 'email' | 'mobile', options: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: `plausible_${type}`,
+      validator: {
+        validate: (value, args) => (args?.object as { type?: string }).type !== type || (typeof value === 'string' && plausibleFor(type, value)),
+      },
+    },
+    options,
+  );
