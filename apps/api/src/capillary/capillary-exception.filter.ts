@@ -1,5 +1,5 @@
 import { ErrorCodes } from '@app/domain';
-import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Optional } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { classifyFailure, Failure } from '../common/failure';
 import { CapillaryCode } from './capillary-codes';
@@ -47,7 +47,8 @@ export function capillaryErrors(failure: Failure, overrides: DomainCodeOverrides
  */
 @Catch()
 export class CapillaryExceptionFilter implements ExceptionFilter {
-  constructor(private readonly overrides: DomainCodeOverrides = {}) {}
+  // @Optional: controllers that name the class get it from Nest's injector, without overrides.
+  constructor(@Optional() private readonly overrides: DomainCodeOverrides = {}) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const failure = classifyFailure(exception);
