@@ -117,7 +117,7 @@ describe('Capillary v2 subscriptions, ledger and outbox', () => {
     expect(published).toEqual(expect.arrayContaining(outbox.map((e: { id: string }) => e.id)));
   });
 
-  it('writes no ledger row and no event for an unchanged item', async () => {
+  it('emits no event for an unchanged item; a repeated opt-out is kept in the ledger for its time, a repeated opt-in is not', async () => {
     const customer = await registerCustomer(api, org);
     const optout = { subscriptions: [{ channel: 'SMS', priority: 'BULK', type: 'OPTOUT' }] };
     await api.post(`/v2/customers/${customer.id}/subscriptions`, optout, org);
@@ -125,8 +125,17 @@ describe('Capillary v2 subscriptions, ledger and outbox', () => {
     expect(again.status).toBe(200);
     expect(again.body.subscriptions).toEqual([]);
     expect(again.body.warnings).toHaveLength(1);
-    expect(await count('consent_ledger', customer.id)).toBe(1);
+    const ledger = await api.dataSource.query('SELECT previous_status, status FROM consent_ledger WHERE customer_id = $1 ORDER BY id', [customer.id]);
+    expect(ledger).toEqual([
+      { previous_status: null, status: 'OPTOUT' },
+      { previous_status: 'OPTOUT', status: 'OPTOUT' },
+    ]);
     expect(await count('events', customer.id)).toBe(1);
+
+    const optin = { subscriptions: [{ channel: 'EMAIL', priority: 'BULK', type: 'OPTIN' }] };
+    await api.post(`/v2/customers/${customer.id}/subscriptions`, optin, org);
+    expect((await api.post(`/v2/customers/${customer.id}/subscriptions`, optin, org)).body.warnings).toHaveLength(1);
+    expect(await count('consent_ledger', customer.id)).toBe(2);
   });
 
   it.each([
@@ -190,17 +199,20 @@ describe('Capillary v2 subscriptions, ledger and outbox', () => {
       [customer.id],
     );
     // Each ledger row starts where the previous one ended: no change was lost or applied twice.
+    // A row that repeats the state is a repeated opt-out, recorded for its time: not a change.
     let state = 'OPTIN';
+    let changes = 0;
     for (const row of ledger) {
       expect(row.previous_status ?? 'OPTIN').toBe(state);
-      expect(row.status).not.toBe(state);
+      if (row.status === state) expect(row.status).toBe('OPTOUT');
+      else changes++;
       state = row.status;
     }
     const [record] = await api.dataSource.query("SELECT status FROM consents WHERE customer_id = $1 AND channel = 'EMAIL'", [customer.id]);
     expect(record.status).toBe(state);
     const applied = results.reduce((n, r) => n + r.body.subscriptions.length, 0);
-    expect(applied).toBe(ledger.length);
-    expect(await count('events', customer.id)).toBe(ledger.length);
+    expect(applied).toBe(changes);
+    expect(await count('events', customer.id)).toBe(changes);
   });
 
   it('does not answer "unchanged" while another write to the customer is about to commit', async () => {

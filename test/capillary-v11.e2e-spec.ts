@@ -34,8 +34,12 @@ describe('Capillary v1.1 customer/subscriptions', () => {
 
     const aState = await api.get(`/v2/customers/${a.id}/subscriptions`, org);
     expect(aState.body.subscriptions).toContainEqual({ channel: 'SMS', accountId: '', priority: 'BULK', type: 'OPTOUT' });
-    const ledger = await api.dataSource.query("SELECT dialect FROM consent_ledger WHERE customer_id = $1", [b.id]);
-    expect(ledger).toEqual([{ dialect: 'capillary-v1.1' }]);
+    // The second opt-out of b changed nothing (1108); the ledger keeps it as a repeat, for its time.
+    const ledger = await api.dataSource.query('SELECT dialect, previous_status, status FROM consent_ledger WHERE customer_id = $1 ORDER BY id', [b.id]);
+    expect(ledger).toEqual([
+      { dialect: 'capillary-v1.1', previous_status: null, status: 'OPTOUT' },
+      { dialect: 'capillary-v1.1', previous_status: 'OPTOUT', status: 'OPTOUT' },
+    ]);
   });
 
   it('refuses more than 100 items, writing nothing', async () => {

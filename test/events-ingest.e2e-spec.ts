@@ -218,7 +218,7 @@ describe('native event ingest (POST /v1/events)', () => {
     expect(stolen.body.error.code).toBe('EVENT_ID_TAKEN');
   });
 
-  it('records an opt-out for a customer already opted out as an event, without a second ledger row', async () => {
+  it('records an opt-out for a customer already opted out as an event, and in the ledger as a repeat that changes nothing', async () => {
     const customer = await registerCustomer(api, org);
     const optOut = { type: 'PUSH_OPT_OUT', customerId: customer.id, channel: 'ANDROID' };
     await api.post('/v1/events', { events: [optOut] }, org);
@@ -227,7 +227,11 @@ describe('native event ingest (POST /v1/events)', () => {
     const events = await eventsOf(customer.id);
     expect(events).toHaveLength(2);
     expect(events[1].payload.consent).toMatchObject({ channel: 'ANDROID', status: 'OPTOUT', previousStatus: 'OPTOUT', changed: false });
-    expect(await ledgerOf(customer.id)).toHaveLength(1);
+    const ledger = await ledgerOf(customer.id);
+    expect(ledger.map((r: { previous_status: string | null; status: string }) => [r.previous_status, r.status])).toEqual([
+      [null, 'OPTOUT'],
+      ['OPTOUT', 'OPTOUT'],
+    ]);
   });
 
   it('takes concurrent consent batches naming the same customers in opposite orders without a deadlock', async () => {

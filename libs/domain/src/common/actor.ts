@@ -9,4 +9,6 @@ export interface ActorContext {
   ip?: string;
   userAgent?: string;
   requestId?: string;
+  /** The org's phone region (ISO 3166 alpha-2), for numbers given in national format. */
+  phoneRegion?: string;
 }

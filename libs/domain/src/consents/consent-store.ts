@@ -1,82 +1,14 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { ActorContext } from '../common/actor';
 import { Channel } from '../common/channel';
 import { ConsentStatus } from '../common/consent-status';
 import { NewEvent } from '../events/outbox';
-
-export interface StoredConsent {
-  channel: Channel;
-  topic: string;
-  accountId: string;
-  address: string;
-  status: ConsentStatus;
-}
+import { bindNamed } from '../common/named-params';
 
 /**
- * Locks the customer row, then reads its consent records. Null when the customer is not in the
- * org. The lock makes concurrent changes to one customer run one after the other; the read must
- * be a second statement, because under READ COMMITTED a statement that waited for a lock still
- * sees the data as of its start, and would miss the change it waited for.
+ * The SQL of consent writes. Every write goes through writeConsentChanges, in one statement, so
+ * the state, the ledger and the outbox can never disagree.
  */
-export async function lockCustomerConsents(
-  manager: EntityManager,
-  orgId: string,
-  customerId: number,
-): Promise<StoredConsent[] | null> {
-  const locked: unknown[] = await manager.query('SELECT 1 FROM customers WHERE id = $1 AND org_id = $2 FOR UPDATE', [
-    customerId,
-    orgId,
-  ]);
-  if (locked.length === 0) return null;
-  const rows: Array<{ channel: Channel; topic: string; account_id: string; address: string; status: ConsentStatus }> =
-    await manager.query(
-      'SELECT channel, topic, account_id, address, status FROM consents WHERE org_id = $1 AND customer_id = $2 ORDER BY id',
-      [orgId, customerId],
-    );
-  return rows.map((r) => ({ channel: r.channel, topic: r.topic, accountId: r.account_id, address: r.address, status: r.status }));
-}
-
-/** A customer's consent records and the version they were read at; null when not in the org. */
-export interface ConsentSnapshot {
-  version: number;
-  records: StoredConsent[];
-}
-
-/**
- * Reads a customer's consent records with the customer's consent version, without a lock. A write
- * computed from it passes `version` as `expectedVersion`, and the write applies only if no other
- * write came in between (see writeConsentChanges).
- */
-export async function readConsentSnapshot(sql: Sql, orgId: string, customerId: number): Promise<ConsentSnapshot | null> {
-  const rows: Array<{ consent_version: string; channel: Channel | null; topic: string; account_id: string; address: string; status: ConsentStatus }> =
-    await sql.query(
-      `SELECT cu.consent_version, c.channel, c.topic, c.account_id, c.address, c.status
-       FROM customers cu LEFT JOIN consents c ON c.org_id = cu.org_id AND c.customer_id = cu.id
-       WHERE cu.id = $1 AND cu.org_id = $2 ORDER BY c.id`,
-      [customerId, orgId],
-      'optline-consent-read',
-    );
-  if (rows.length === 0) return null;
-  return {
-    version: Number(rows[0].consent_version),
-    records: rows
-      .filter((r) => r.channel !== null)
-      .map((r) => ({ channel: r.channel as Channel, topic: r.topic, accountId: r.account_id, address: r.address, status: r.status })),
-  };
-}
-
-/**
- * Is the customer's consent version still `version`? FOR SHARE waits for a transaction that holds
- * the row lock (a write in progress), so the answer reflects it once it has committed.
- */
-export async function versionStill(sql: Sql, orgId: string, customerId: number, version: number): Promise<boolean> {
-  const rows: Array<{ v: string }> = await sql.query(
-    'SELECT consent_version::text AS v FROM customers WHERE id = $1 AND org_id = $2 FOR SHARE',
-    [customerId, orgId],
-    'optline-consent-version',
-  );
-  return rows.length > 0 && Number(rows[0].v) === version;
-}
 
 /**
  * The one thing the consent writes need from a connection: run SQL, get rows. `name` asks for a
@@ -87,6 +19,107 @@ export interface Sql {
   query(text: string, params?: unknown[], name?: string): Promise<any[]>;
 }
 
+export interface StoredConsent {
+  channel: Channel;
+  topic: string;
+  accountId: string;
+  address: string;
+  status: ConsentStatus;
+  /** When the change that set this status happened. */
+  occurredAt: Date;
+}
+
+/** A customer's consent records as a write sees them; `customerId` is the survivor when the id asked for was merged. */
+export interface ConsentSnapshot {
+  customerId: number;
+  version: number;
+  records: StoredConsent[];
+}
+
+interface StoredConsentRow {
+  channel: Channel;
+  topic: string;
+  account_id: string;
+  address: string;
+  status: ConsentStatus;
+  occurred_at: Date;
+}
+
+const toStored = (r: StoredConsentRow): StoredConsent => ({
+  channel: r.channel,
+  topic: r.topic,
+  accountId: r.account_id,
+  address: r.address,
+  status: r.status,
+  occurredAt: r.occurred_at,
+});
+
+/**
+ * Locks the customer row, then reads its consent records; a merged customer's survivor is locked
+ * and read instead. Null when the customer is not in the org. The lock makes concurrent changes to
+ * one customer run one after the other; the read must be a second statement, because under READ
+ * COMMITTED a statement that waited for a lock still sees the data as of its start.
+ */
+export async function lockCustomerConsents(
+  manager: EntityManager,
+  orgId: string,
+  customerId: number,
+): Promise<Omit<ConsentSnapshot, 'version'> | null> {
+  let target = customerId;
+  for (;;) {
+    const locked: Array<{ merged_into: string | null }> = await manager.query(
+      'SELECT merged_into FROM customers WHERE id = $1 AND org_id = $2 FOR UPDATE',
+      [target, orgId],
+    );
+    if (locked.length === 0) return null;
+    // Merged while we waited for the lock: the survivor holds the consent now.
+    if (locked[0].merged_into === null) break;
+    target = Number(locked[0].merged_into);
+  }
+  const rows: StoredConsentRow[] = await manager.query(
+    'SELECT channel, topic, account_id, address, status, occurred_at FROM consents WHERE org_id = $1 AND customer_id = $2 ORDER BY id',
+    [orgId, target],
+  );
+  return { customerId: target, records: rows.map(toStored) };
+}
+
+/**
+ * Reads a customer's consent records (the survivor's, for a merged id) with the customer's
+ * consent version, without a lock. A write computed from it passes `version` as
+ * `expectedVersion`, and applies only if no other write (or merge) came in between.
+ */
+export async function readConsentSnapshot(sql: Sql, orgId: string, customerId: number): Promise<ConsentSnapshot | null> {
+  const rows: Array<Omit<StoredConsentRow, 'channel'> & { channel: Channel | null; id: string; consent_version: string }> =
+    await sql.query(
+      `SELECT cu.id, cu.consent_version, c.channel, c.topic, c.account_id, c.address, c.status, c.occurred_at
+       FROM customers cu LEFT JOIN consents c ON c.org_id = cu.org_id AND c.customer_id = cu.id
+       WHERE cu.org_id = $2 AND cu.id = (SELECT COALESCE(merged_into, id) FROM customers WHERE id = $1 AND org_id = $2)
+       ORDER BY c.id`,
+      [customerId, orgId],
+      'optline-consent-read',
+    );
+  if (rows.length === 0) return null;
+  return {
+    customerId: Number(rows[0].id),
+    version: Number(rows[0].consent_version),
+    records: rows.filter((r) => r.channel !== null).map((r) => toStored(r as StoredConsentRow)),
+  };
+}
+
+/**
+ * Is the customer's consent version still `version`? FOR SHARE waits for a transaction that holds
+ * the row lock (a write in progress), so the answer reflects it once it has committed.
+ */
+export async function versionStill(sql: Sql, orgId: string, customerId: number, version: number): Promise<boolean> {
+  const rows: Array<{ v: string }> = await sql.query(
+    'SELECT consent_version::text AS v FROM customers WHERE id = $1 AND org_id = $2 AND merged_into IS NULL FOR SHARE',
+    [customerId, orgId],
+    'optline-consent-version',
+  );
+  return rows.length > 0 && Number(rows[0].v) === version;
+}
+
+/** One ledger row to write; unless superseded, it also sets its key's state. */
 export interface LedgerRow {
   channel: Channel;
   topic: string;
@@ -98,8 +131,12 @@ export interface LedgerRow {
   sourceName: string | null;
   orgUnitId: string | null;
   eventId: string | null;
+  occurredAt: Date;
+  /** Set on a change older than the key's state: when the change that set the state happened. */
+  supersededByOccurredAt: Date | null;
 }
 
+/** What every row of one request shares: whose consent, and why. */
 export interface ChangeContext {
   customerId: number;
   actorName: string | null;
@@ -109,38 +146,81 @@ export interface ChangeContext {
   proof: Record<string, unknown> | null;
 }
 
+const column = <T, K extends keyof T>(items: T[], key: K) => items.map((item) => item[key]);
+
 /**
- * Writes the outbox events, the ledger rows and the final state of each key in ONE statement
+ * Writes the outbox events, the ledger rows and the resulting state of each key in ONE statement
  * (data-modifying CTEs), and bumps the customer's consent version. Returns the ledger ids in the
  * order of `rows`.
  *
  * With `expectedVersion`, the statement first locks the customer row only if its version is still
- * that one. A concurrent write holding the row makes it wait; when that write commits, Postgres
- * re-checks the condition against the new row (READ COMMITTED re-evaluation of a locked row), the
- * version no longer matches, and the statement writes nothing and returns no ids: the caller
- * reads again and recomputes. Without it (null) the caller already holds the row lock.
+ * that one (and it has not been merged away). A concurrent write holding the row makes it wait;
+ * when that write commits, Postgres re-checks the condition against the new row (READ COMMITTED
+ * re-evaluation of a locked row), the version no longer matches, and the statement writes nothing
+ * and returns no ids: the caller reads again and recomputes. Without it (null) the caller already
+ * holds the row lock.
  */
 export async function writeConsentChanges(
-  manager: Sql,
+  sql: Sql,
   actor: ActorContext,
   context: ChangeContext,
   events: NewEvent[],
   rows: LedgerRow[],
   expectedVersion: number | null,
-  occurredAt: Date,
 ): Promise<number[]> {
-  const column = <K extends keyof LedgerRow>(key: K) => rows.map((r) => r[key]);
-  const result: Array<{ id: string }> = await manager.query(
+  const { $, values } = bindNamed({
+    orgId: actor.orgId,
+    customerId: context.customerId,
+    expectedVersion,
+    // What the request shares.
+    dialect: actor.dialect,
+    apiKeyId: actor.apiKeyId,
+    actorName: context.actorName,
+    reason: context.reason,
+    campaignId: context.campaignId,
+    communicationId: context.communicationId,
+    ip: actor.ip ?? null,
+    userAgent: actor.userAgent ?? null,
+    requestId: actor.requestId ?? null,
+    proof: context.proof === null ? null : JSON.stringify(context.proof),
+    // One array per event column.
+    eventIds: column(events, 'id'),
+    eventTypes: column(events, 'type'),
+    eventChannels: column(events, 'channel'),
+    eventCampaignIds: events.map((e) => e.campaignId ?? null),
+    eventCampaignNames: events.map((e) => e.campaignName ?? null),
+    eventRecipients: events.map((e) => e.recipient ?? null),
+    eventPayloads: events.map((e) => JSON.stringify(e.payload)),
+    eventOccurredAts: column(events, 'occurredAt'),
+    // One array per ledger column.
+    channels: column(rows, 'channel'),
+    topics: column(rows, 'topic'),
+    accountIds: column(rows, 'accountId'),
+    addresses: column(rows, 'address'),
+    addressTypes: column(rows, 'addressType'),
+    previousStatuses: column(rows, 'previousStatus'),
+    statuses: column(rows, 'status'),
+    sourceNames: column(rows, 'sourceName'),
+    orgUnitIds: column(rows, 'orgUnitId'),
+    ledgerEventIds: column(rows, 'eventId'),
+    occurredAts: column(rows, 'occurredAt'),
+    supersededByOccurredAts: column(rows, 'supersededByOccurredAt'),
+  });
+  const result: Array<{ id: string }> = await sql.query(
     `WITH locked AS (
-       SELECT id FROM customers WHERE id = $2 AND org_id = $1 AND ($31::bigint IS NULL OR consent_version = $31) FOR UPDATE
+       SELECT id FROM customers
+       WHERE id = ${$.customerId} AND org_id = ${$.orgId} AND merged_into IS NULL
+         AND (${$.expectedVersion}::bigint IS NULL OR consent_version = ${$.expectedVersion})
+       FOR UPDATE
      ),
      bumped AS (
        UPDATE customers SET consent_version = consent_version + 1 WHERE id IN (SELECT id FROM locked)
      ),
      ev AS (
        INSERT INTO events (id, org_id, type, customer_id, channel, campaign_id, campaign_name, recipient, payload, occurred_at)
-       SELECT e.id, $1, e.type, $2, e.channel, e.campaign_id, e.campaign_name, e.recipient, e.payload::jsonb, e.occurred_at
-       FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
+       SELECT e.id, ${$.orgId}, e.type, ${$.customerId}, e.channel, e.campaign_id, e.campaign_name, e.recipient, e.payload::jsonb, e.occurred_at
+       FROM unnest(${$.eventIds}::uuid[], ${$.eventTypes}::text[], ${$.eventChannels}::text[], ${$.eventCampaignIds}::text[],
+           ${$.eventCampaignNames}::text[], ${$.eventRecipients}::text[], ${$.eventPayloads}::text[], ${$.eventOccurredAts}::timestamptz[])
          WITH ORDINALITY AS e(id, type, channel, campaign_id, campaign_name, recipient, payload, occurred_at, n)
        WHERE EXISTS (SELECT 1 FROM locked)
        ORDER BY e.n
@@ -148,64 +228,34 @@ export async function writeConsentChanges(
      led AS (
        INSERT INTO consent_ledger (org_id, customer_id, channel, topic, account_id, address, address_type, previous_status,
          status, dialect, source_name, api_key_id, actor, reason, campaign_id, communication_id, org_unit_id, ip, user_agent,
-         request_id, proof, event_id, occurred_at)
-       SELECT $1, $2, l.channel, l.topic, l.account_id, l.address, l.address_type, l.previous_status, l.status,
-         $11, l.source_name, $12, $13, $14, $15, $16, l.org_unit_id, $17, $18, $19, $20::jsonb, l.event_id, $32::timestamptz
-       FROM unnest($21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[],
-         $29::text[], $30::uuid[])
+         request_id, proof, event_id, occurred_at, superseded_by_occurred_at)
+       SELECT ${$.orgId}, ${$.customerId}, l.channel, l.topic, l.account_id, l.address, l.address_type, l.previous_status, l.status,
+         ${$.dialect}, l.source_name, ${$.apiKeyId}, ${$.actorName}, ${$.reason}, ${$.campaignId}, ${$.communicationId}, l.org_unit_id,
+         ${$.ip}, ${$.userAgent}, ${$.requestId}, ${$.proof}::jsonb, l.event_id, l.occurred_at, l.superseded_by_occurred_at
+       FROM unnest(${$.channels}::text[], ${$.topics}::text[], ${$.accountIds}::text[], ${$.addresses}::text[],
+           ${$.addressTypes}::text[], ${$.previousStatuses}::text[], ${$.statuses}::text[], ${$.sourceNames}::text[],
+           ${$.orgUnitIds}::text[], ${$.ledgerEventIds}::uuid[], ${$.occurredAts}::timestamptz[], ${$.supersededByOccurredAts}::timestamptz[])
          WITH ORDINALITY AS l(channel, topic, account_id, address, address_type, previous_status, status, source_name,
-           org_unit_id, event_id, n)
+           org_unit_id, event_id, occurred_at, superseded_by_occurred_at, n)
        WHERE EXISTS (SELECT 1 FROM locked)
        ORDER BY l.n
-       RETURNING id, channel, topic, account_id, address, address_type, status
+       RETURNING id, channel, topic, account_id, address, address_type, status, occurred_at, superseded_by_occurred_at
      ),
-     -- One row per key: the last change to a key within the request is its final state.
+     -- One row per key: the last change to a key within the request that was not superseded.
      final AS (
        SELECT DISTINCT ON (channel, topic, account_id, address) *
-       FROM led ORDER BY channel, topic, account_id, address, id DESC
+       FROM led WHERE superseded_by_occurred_at IS NULL
+       ORDER BY channel, topic, account_id, address, id DESC
      ),
      up AS (
        INSERT INTO consents (org_id, customer_id, channel, topic, account_id, address, address_type, status, last_ledger_id, occurred_at)
-       SELECT $1, $2, channel, topic, account_id, address, address_type, status, id, $32::timestamptz FROM final
+       SELECT ${$.orgId}, ${$.customerId}, channel, topic, account_id, address, address_type, status, id, occurred_at FROM final
        ON CONFLICT (org_id, customer_id, channel, topic, account_id, address)
        DO UPDATE SET status = EXCLUDED.status, last_ledger_id = EXCLUDED.last_ledger_id, occurred_at = EXCLUDED.occurred_at,
          address_type = COALESCE(EXCLUDED.address_type, consents.address_type), updated_at = now()
      )
      SELECT id FROM led ORDER BY id`,
-    [
-      actor.orgId,
-      context.customerId,
-      events.map((e) => e.id),
-      events.map((e) => e.type),
-      events.map((e) => e.channel),
-      events.map((e) => e.campaignId ?? null),
-      events.map((e) => e.campaignName ?? null),
-      events.map((e) => e.recipient ?? null),
-      events.map((e) => JSON.stringify(e.payload)),
-      events.map((e) => e.occurredAt),
-      actor.dialect,
-      actor.apiKeyId,
-      context.actorName,
-      context.reason,
-      context.campaignId,
-      context.communicationId,
-      actor.ip ?? null,
-      actor.userAgent ?? null,
-      actor.requestId ?? null,
-      context.proof === null ? null : JSON.stringify(context.proof),
-      column('channel'),
-      column('topic'),
-      column('accountId'),
-      column('address'),
-      column('addressType'),
-      column('previousStatus'),
-      column('status'),
-      column('sourceName'),
-      column('orgUnitId'),
-      column('eventId'),
-      expectedVersion,
-      occurredAt,
-    ],
+    values,
     'optline-consent-write',
   );
   // Ids come from one sequence in row order, so ascending ids are the rows in input order.

@@ -5,37 +5,29 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ActorContext } from '../common/actor';
 import { ConsentStatus, DEFAULT_CONSENT_STATUS } from '../common/consent-status';
 import { ErrorCodes, notFound } from '../common/domain-error';
+import { poolQuery } from '../common/raw-client';
 import { consentEventType } from '../events/event-catalogue';
 import { EventNotifier } from '../events/event-notifier';
 import { NewEvent } from '../events/outbox';
 import { CustomerIdentity, CustomersService } from '../customers/customers.service';
 import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
-import { ConsentKey, consentKeyString } from './consent-key';
+import { ConsentKey } from './consent-key';
+import { ConsentChange, PlannedChange, PlannedWrite, planChanges } from './consent-plan';
+import { LedgerRow, lockCustomerConsents, readConsentSnapshot, Sql, StoredConsent, versionStill, writeConsentChanges } from './consent-store';
+import { effectiveTime, TimedStatus } from './consent-timeline';
 import { Consent } from './consent.entity';
-import { lockCustomerConsents, readConsentSnapshot, Sql, versionStill, writeConsentChanges } from './consent-store';
-import { poolQuery } from '../common/raw-client';
-import { normalizeAddress } from './contact-address';
 
-export interface ConsentChange extends ConsentKey {
-  status: ConsentStatus;
-  /**
-   * true: when a record exists its status is kept and `status` only applies to a new record
-   * (Altcraft's omitted status: "pass it only when you need to update the status").
-   */
-  keepRecordedStatus?: boolean;
-  /** What kind of address `address` is, when the caller says (WM's selection type). */
-  addressType?: string | null;
-  orgUnitId?: string | null;
-  sourceName?: string | null;
-}
+export type { ConsentChange, PlannedChange } from './consent-plan';
 
 /** A consent record as it stood before a command. */
 export interface RecordedState extends ConsentKey {
   status: ConsentStatus;
+  occurredAt: Date;
 }
 
 /** One request's worth of consent changes for one customer, with why and on whose behalf. */
 export interface ConsentCommand {
+  /** A merged customer's id acts on its survivor (the outcome says so). */
   customerId: number;
   changes: ConsentChange[];
   reason?: string | null;
@@ -53,22 +45,48 @@ export interface ConsentCommand {
    * false (the default): a missing record counts as the implicit default (Capillary's rule).
    */
   createMissing?: boolean;
+  /** When the changes happened, for those that do not say; otherwise when the request arrived. */
   occurredAt?: Date;
+  /** false: a change older than the state is not written at all (a merge copies only what counts). */
+  recordSuperseded?: boolean;
 }
 
 export interface AppliedChange {
   index: number;
-  change: ConsentChange;
+  change: PlannedChange;
   /** null when no record existed (the implicit default applied). */
   previousStatus: ConsentStatus | null;
   ledgerId: number;
   eventId: string | null;
 }
 
+export interface UnchangedChange {
+  index: number;
+  change: PlannedChange;
+  previousStatus: ConsentStatus | null;
+  /** A later repeat of an opt-out is recorded (its time counts); any other repeat writes nothing. */
+  ledgerId: number | null;
+}
+
+export interface SupersededChange {
+  index: number;
+  change: PlannedChange;
+  /** The state that stays: its status and when the change that set it happened. */
+  current: TimedStatus;
+  /** The ledger row that records it as superseded; null when the command does not record them. */
+  ledgerId: number | null;
+}
+
 export interface ConsentOutcome {
+  /** The customer whose consent it is: the survivor when the id given was merged into it. */
+  customerId: number;
+  /** The id given, when it was a merged customer's; null otherwise. */
+  mergedFrom: number | null;
   applied: AppliedChange[];
-  /** Items that asked for the state the customer already had: no ledger row, no event. */
-  unchanged: Array<{ index: number; change: ConsentChange; previousStatus: ConsentStatus | null }>;
+  /** Items that asked for what the key already said: no change, no event. */
+  unchanged: UnchangedChange[];
+  /** Items that happened before the change that set the key's state: kept in the ledger only. */
+  superseded: SupersededChange[];
   /** Every record of the customer as it stood before the command (the state it was applied to). */
   before: RecordedState[];
 }
@@ -79,7 +97,6 @@ export interface IdentifiedCommand extends Omit<ConsentCommand, 'customerId'> {
 }
 
 export interface IdentifiedOutcome extends ConsentOutcome {
-  customerId: number;
   /** true when no customer had the identifier: one was created for it. */
   customerCreated: boolean;
 }
@@ -87,6 +104,12 @@ export interface IdentifiedOutcome extends ConsentOutcome {
 /** Lost races before a write takes the customer's row lock instead of retrying. */
 const OPTIMISTIC_ATTEMPTS = 5;
 
+const eventIdsOf = (outcome: ConsentOutcome) => outcome.applied.flatMap((a) => (a.eventId ? [a.eventId] : []));
+
+/**
+ * The one way consent changes: decide against the customer's current state (consent-plan), then
+ * write ledger, state and events together (consent-store), then tell the notifier.
+ */
 @Injectable()
 export class ConsentsService {
   constructor(
@@ -96,37 +119,14 @@ export class ConsentsService {
   ) {}
 
   /**
-   * Applies a command atomically (state, ledger and outbox in one statement), then tells the
-   * notifier. Concurrent requests for one customer are ordered by the customer's consent version
-   * (optimistic, then the row lock): each applies to the state the previous one left, so no update
-   * is lost and the ledger never disagrees with the state.
+   * Applies a command atomically. Concurrent requests for one customer are ordered by the
+   * customer's consent version (optimistic, then the row lock): each applies to the state the
+   * previous one left, so no update is lost and the ledger never disagrees with the state.
    */
   async apply(actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome> {
     const outcome = (await this.applyOptimistically(actor, command)) ?? (await this.applyLocked(actor, command));
-    await this.notifier.eventsCommitted(outcome.applied.flatMap((a) => (a.eventId ? [a.eventId] : [])));
+    await this.notifier.eventsCommitted(eventIdsOf(outcome));
     return outcome;
-  }
-
-  /**
-   * The write path's fast way: read the state, decide, and write it in one statement that applies
-   * only if nobody wrote in between (two round trips, no transaction block). A concurrent write
-   * makes it read and decide again; after OPTIMISTIC_ATTEMPTS lost races it gives way (null) to the
-   * locking way, so a hot customer still makes progress.
-   */
-  private async applyOptimistically(actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome | null> {
-    const sql: Sql = { query: poolQuery(this.dataSource) };
-    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      const snapshot = await readConsentSnapshot(sql, actor.orgId, command.customerId);
-      if (!snapshot) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
-      const outcome = await this.applyToState(sql, actor, command, snapshot.records, snapshot.version);
-      if (outcome !== 'conflict') return outcome;
-    }
-    return null;
-  }
-
-  /** The customer row locked for the whole decision: always makes progress, costs a transaction. */
-  private applyLocked(actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome> {
-    return this.dataSource.transaction((manager) => this.applyInTransaction(manager, actor, command));
   }
 
   /**
@@ -140,7 +140,7 @@ export class ConsentsService {
       this.dataSource.transaction(async (manager) => {
         const found = await this.customers.findOrCreateByIdentity(manager, actor.orgId, identity);
         const outcome = await this.applyInTransaction(manager, actor, { ...rest, customerId: found.customerId });
-        return { ...outcome, customerId: found.customerId, customerCreated: found.created };
+        return { ...outcome, customerCreated: found.created };
       });
     let outcome: IdentifiedOutcome;
     try {
@@ -149,68 +149,92 @@ export class ConsentsService {
       if ((error as { code?: string }).code !== '23505') throw error;
       outcome = await run();
     }
-    await this.notifier.eventsCommitted(outcome.applied.flatMap((a) => (a.eventId ? [a.eventId] : [])));
+    await this.notifier.eventsCommitted(eventIdsOf(outcome));
     return outcome;
   }
 
-  /** The same, inside a caller's transaction; the caller notifies after its commit. */
+  /** The same, inside a caller's transaction (which takes the customer's lock); the caller notifies after its commit. */
   async applyInTransaction(manager: EntityManager, actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome> {
-    const before: RecordedState[] | null = await lockCustomerConsents(manager, actor.orgId, command.customerId);
-    if (!before) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
+    const locked = await lockCustomerConsents(manager, actor.orgId, command.customerId);
+    if (!locked) throw customerNotFound();
     // Only text and values: a manager's third argument means something else.
-    const outcome = await this.applyToState({ query: (text, params) => manager.query(text, params) }, actor, command, before, null);
+    const sql: Sql = { query: (text, params) => manager.query(text, params) };
+    const outcome = await this.applyToState(sql, actor, command, locked.customerId, locked.records, null);
     if (outcome === 'conflict') throw new Error('consent write refused while holding the customer lock');
     return outcome;
   }
 
   /**
-   * Decides what changes against the state `before`, and writes it in one statement; 'conflict'
-   * when `expectedVersion` is no longer the customer's (another write came first).
+   * The write path's fast way: read the state, decide, and write it in one statement that applies
+   * only if nobody wrote in between (two round trips, no transaction block). A concurrent write
+   * makes it read and decide again; after OPTIMISTIC_ATTEMPTS lost races it gives way (null) to the
+   * locking way, so a hot customer still makes progress.
+   */
+  private async applyOptimistically(actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome | null> {
+    const sql: Sql = { query: poolQuery(this.dataSource) };
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      const snapshot = await readConsentSnapshot(sql, actor.orgId, command.customerId);
+      if (!snapshot) throw customerNotFound();
+      const outcome = await this.applyToState(sql, actor, command, snapshot.customerId, snapshot.records, snapshot.version);
+      if (outcome !== 'conflict') return outcome;
+    }
+    return null;
+  }
+
+  /** The customer row locked for the whole decision: always makes progress, costs a transaction. */
+  private applyLocked(actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome> {
+    return this.dataSource.transaction((manager) => this.applyInTransaction(manager, actor, command));
+  }
+
+  /**
+   * Plans the command against the state `before` of customer `customerId`, and writes it in one
+   * statement; 'conflict' when `expectedVersion` is no longer the customer's (another write came
+   * first).
    */
   private async applyToState(
-    manager: Sql,
+    sql: Sql,
     actor: ActorContext,
     command: ConsentCommand,
-    before: RecordedState[],
+    customerId: number,
+    before: StoredConsent[],
     expectedVersion: number | null,
   ): Promise<ConsentOutcome | 'conflict'> {
-    const current = new Map(before.map((r) => [consentKeyString(r), r.status]));
-
-    const outcome: ConsentOutcome = { applied: [], unchanged: [], before };
-    const pending: Array<{ index: number; change: ConsentChange; previousStatus: ConsentStatus | null }> = [];
-    command.changes.forEach((asked, index) => {
-      const address = normalizeAddress(asked.channel, asked.address);
-      const key = consentKeyString({ ...asked, address });
-      const previousStatus = current.get(key) ?? null;
-      const status = asked.keepRecordedStatus && previousStatus ? previousStatus : asked.status;
-      const change = { ...asked, address, status };
-      const unchanged =
-        previousStatus === null ? !command.createMissing && status === DEFAULT_CONSENT_STATUS : previousStatus === status;
-      if (unchanged) {
-        outcome.unchanged.push({ index, change, previousStatus });
-        return;
-      }
-      current.set(key, status);
-      pending.push({ index, change, previousStatus });
-    });
-    if (pending.length === 0) {
+    const receivedAt = new Date();
+    const plan = planChanges(
+      before,
+      command.changes.map((c) => (c.occurredAt ? { ...c, occurredAt: effectiveTime(c.occurredAt, receivedAt) } : c)),
+      {
+        occurredAt: effectiveTime(command.occurredAt, receivedAt),
+        createMissing: command.createMissing ?? false,
+        phoneRegion: actor.phoneRegion,
+      },
+    );
+    const writes = command.recordSuperseded === false ? plan.writes.filter((w) => w.verdict !== 'superseded') : plan.writes;
+    const outcome: ConsentOutcome = {
+      customerId,
+      mergedFrom: customerId === command.customerId ? null : command.customerId,
+      applied: [],
+      unchanged: plan.unchanged.map((u) => ({ ...u, ledgerId: null })),
+      superseded: plan.writes.flatMap((w) =>
+        w.verdict === 'superseded' ? [{ index: w.index, change: w.change, current: w.current!, ledgerId: null }] : [],
+      ),
+      before,
+    };
+    if (writes.length === 0) {
       // Nothing to write. Still, a writer holding the customer's lock may be about to commit a
       // change this request would have undone: wait for it, and decide again if it moved.
-      if (expectedVersion !== null && !(await versionStill(manager, actor.orgId, command.customerId, expectedVersion))) {
-        return 'conflict';
-      }
+      if (expectedVersion !== null && !(await versionStill(sql, actor.orgId, customerId, expectedVersion))) return 'conflict';
       return outcome;
     }
 
-    const occurredAt = command.occurredAt ?? new Date();
     const emit = command.emitEvents !== false;
-    const events: NewEvent[] = emit ? pending.map((p) => ({ ...this.eventFor(actor, command, p, occurredAt), id: randomUUID() })) : [];
-    const eventIds = events.map((e) => e.id as string);
+    const eventIds = writes.map((w) => (emit && w.verdict === 'apply' ? randomUUID() : null));
+    const events = writes.flatMap((w, i) => (eventIds[i] ? [this.eventFor(actor, command, customerId, w, eventIds[i]!)] : []));
     const ledgerIds = await writeConsentChanges(
-      manager,
+      sql,
       actor,
       {
-        customerId: command.customerId,
+        customerId,
         actorName: command.actorName ?? null,
         reason: command.reason ?? null,
         campaignId: command.campaignId ?? null,
@@ -218,31 +242,11 @@ export class ConsentsService {
         proof: command.proof ?? null,
       },
       events,
-      pending.map((p, i) => ({
-        channel: p.change.channel,
-        topic: p.change.topic,
-        accountId: p.change.accountId,
-        address: p.change.address,
-        addressType: p.change.addressType ?? null,
-        previousStatus: p.previousStatus,
-        status: p.change.status,
-        sourceName: p.change.sourceName ?? null,
-        orgUnitId: p.change.orgUnitId ?? null,
-        eventId: emit ? eventIds[i] : null,
-      })),
+      writes.map((w, i) => toLedgerRow(w, eventIds[i])),
       expectedVersion,
-      occurredAt,
     );
     if (ledgerIds.length === 0) return 'conflict';
-
-    outcome.applied = pending.map((p, i) => ({
-      index: p.index,
-      change: p.change,
-      previousStatus: p.previousStatus,
-      ledgerId: ledgerIds[i],
-      eventId: emit ? eventIds[i] : null,
-    }));
-    return outcome;
+    return recordLedgerIds(outcome, writes, ledgerIds, eventIds);
   }
 
   /** Every consent record of a customer. */
@@ -265,37 +269,75 @@ export class ConsentsService {
     return { total, entries };
   }
 
-  private eventFor(
-    actor: ActorContext,
-    command: ConsentCommand,
-    p: { change: ConsentChange; previousStatus: ConsentStatus | null },
-    occurredAt: Date,
-  ): NewEvent {
+  private eventFor(actor: ActorContext, command: ConsentCommand, customerId: number, write: PlannedWrite, id: string): NewEvent {
+    const { change, previousStatus } = write;
     return {
+      id,
       orgId: actor.orgId,
-      type: consentEventType(p.change.channel, p.change.status),
-      customerId: command.customerId,
-      channel: p.change.channel,
+      type: consentEventType(change.channel, change.status),
+      customerId,
+      channel: change.channel,
       campaignId: command.campaignId ?? null,
       campaignName: command.campaignName ?? null,
-      recipient: p.change.address || null,
-      occurredAt,
+      recipient: change.address || null,
+      occurredAt: change.occurredAt,
       payload: {
         consent: {
-          channel: p.change.channel,
-          topic: p.change.topic,
-          accountId: p.change.accountId,
-          address: p.change.address,
-          addressType: p.change.addressType ?? null,
-          status: p.change.status,
-          previousStatus: p.previousStatus ?? DEFAULT_CONSENT_STATUS,
+          channel: change.channel,
+          topic: change.topic,
+          accountId: change.accountId,
+          address: change.address,
+          addressType: change.addressType ?? null,
+          status: change.status,
+          previousStatus: previousStatus ?? DEFAULT_CONSENT_STATUS,
           source: actor.dialect,
-          sourceName: p.change.sourceName ?? null,
+          sourceName: change.sourceName ?? null,
           reason: command.reason ?? null,
           communicationId: command.communicationId ?? null,
         },
       },
     };
   }
+}
 
+const customerNotFound = () => notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
+
+function toLedgerRow(write: PlannedWrite, eventId: string | null): LedgerRow {
+  const { change } = write;
+  return {
+    channel: change.channel,
+    topic: change.topic,
+    accountId: change.accountId,
+    address: change.address,
+    addressType: change.addressType ?? null,
+    previousStatus: write.previousStatus,
+    status: change.status,
+    sourceName: change.sourceName ?? null,
+    orgUnitId: change.orgUnitId ?? null,
+    eventId,
+    occurredAt: change.occurredAt,
+    supersededByOccurredAt: write.verdict === 'superseded' ? write.current!.occurredAt : null,
+  };
+}
+
+/** Files each written row's ledger id (and event id) under what it turned out to be. */
+function recordLedgerIds(
+  outcome: ConsentOutcome,
+  writes: PlannedWrite[],
+  ledgerIds: number[],
+  eventIds: Array<string | null>,
+): ConsentOutcome {
+  const superseded = new Map(outcome.superseded.map((s) => [s.index, s]));
+  writes.forEach((w, i) => {
+    const ledgerId = ledgerIds[i];
+    if (w.verdict === 'apply') {
+      outcome.applied.push({ index: w.index, change: w.change, previousStatus: w.previousStatus, ledgerId, eventId: eventIds[i] });
+    } else if (w.verdict === 'reaffirm') {
+      outcome.unchanged.push({ index: w.index, change: w.change, previousStatus: w.previousStatus, ledgerId });
+    } else {
+      superseded.get(w.index)!.ledgerId = ledgerId;
+    }
+  });
+  outcome.unchanged.sort((a, b) => a.index - b.index);
+  return outcome;
 }

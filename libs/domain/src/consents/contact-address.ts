@@ -7,7 +7,7 @@ const PHONE_CHANNELS: readonly Channel[] = [Channel.SMS, Channel.WHATSAPP, Chann
  * emails are trimmed and lower-cased, phone numbers lose spaces, dashes, dots and parentheses,
  * anything else (push subscription ids, chat ids) is only trimmed. '' stays '' (channel-wide).
  */
-export function normalizeAddress(channel: Channel, address: string): string {
+export function normalizeAddress(channel: Channel, address: string, _region?: string): string {
   const trimmed = address.trim();
   if (channel === Channel.EMAIL) return trimmed.toLowerCase();
   if (PHONE_CHANNELS.includes(channel)) return trimmed.replace(/[\s\-().]/g, '');
