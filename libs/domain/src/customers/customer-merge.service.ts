@@ -72,7 +72,10 @@ export class CustomerMergeService {
         await this.notifier.eventsCommitted(result.eventIds);
         return result;
       } catch (error) {
-        const stale = error instanceof ReadAgain || (error as { code?: string }).code === '23505';
+        // 23505: an identifier taken meanwhile; 40P01: a consent write to an old victim met the
+        // merge re-pointing it (it locks victim then survivor; the merge, survivor then victims).
+        const code = (error as { code?: string }).code;
+        const stale = error instanceof ReadAgain || code === '23505' || code === '40P01';
         if (!stale || attempt >= MERGING_ATTEMPTS) throw error;
       }
     }
@@ -142,8 +145,7 @@ export class CustomerMergeService {
   ): Promise<{ conflicts: ConsentConflict[]; eventIds: string[] }> {
     const victimRecords = await manager.find(Consent, { where: { orgId: actor.orgId, customerId: victimId }, order: { id: 'ASC' } });
     if (victimRecords.length === 0) return { conflicts: [], eventIds: [] };
-    // TODO(after main's time-aware writes): plain ConsentChange / ConsentCommand.
-    const changes: Array<ConsentChange & { occurredAt?: Date }> = victimRecords.map((r) => ({
+    const changes: ConsentChange[] = victimRecords.map((r) => ({
       channel: r.channel,
       topic: r.topic,
       accountId: r.accountId,
@@ -152,7 +154,7 @@ export class CustomerMergeService {
       status: r.status,
       occurredAt: r.occurredAt,
     }));
-    const command: ConsentCommand & { recordSuperseded?: boolean } = {
+    const command: ConsentCommand = {
       customerId: survivorId,
       changes,
       reason: 'merge',
