@@ -1,5 +1,4 @@
-import { createSubscription, registerCustomer, rowsOf, startTestWorker, TestApi, TestOrg, WebhookReceiver } from '@app/testing';
-import { INestApplicationContext } from '@nestjs/common';
+import { createSubscription, registerCustomer, rowsOf, TestApi, TestOrg, startWebhookHarness, WebhookReceiver } from '@app/testing';
 
 process.env.WEBHOOK_FLUSH_MS = '50';
 
@@ -13,22 +12,9 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
  * hear of it through a CUSTOMER_MERGED webhook.
  */
 describe('customer merge', () => {
-  let api: TestApi;
-  let worker: INestApplicationContext;
-  let org: TestOrg;
-  let receiver: WebhookReceiver;
-
-  beforeAll(async () => {
-    api = await TestApi.start();
-    worker = await startTestWorker();
-    org = await api.createOrg('merge');
-    receiver = await new WebhookReceiver().start();
-  });
-  afterAll(async () => {
-    await receiver.stop();
-    await worker.close();
-    await api.close();
-  });
+  let api: TestApi, receiver: WebhookReceiver, org: TestOrg, stop: () => Promise<void>;
+  beforeAll(async () => ({ api, receiver, org, stop } = await startWebhookHarness('merge')));
+  afterAll(() => stop());
 
   const subscribe = async (id: number, channel: string, priority: string, type: 'OPTIN' | 'OPTOUT') => {
     const res = await api.post(`/v2/customers/${id}/subscriptions`, { subscriptions: [{ channel, priority, type }] }, org);

@@ -8,3 +8,4 @@ export * from './delivery-fixtures';
 export * from './test-worker';
 export * from './notifications';
 export * from './queries';
+export * from './webhook-harness';

@@ -145,14 +145,9 @@ export class CustomerMergeService {
   ): Promise<{ conflicts: ConsentConflict[]; eventIds: string[] }> {
     const victimRecords = await manager.find(Consent, { where: { orgId: actor.orgId, customerId: victimId }, order: { id: 'ASC' } });
     if (victimRecords.length === 0) return { conflicts: [], eventIds: [] };
-    const changes: ConsentChange[] = victimRecords.map((r) => ({
-      channel: r.channel,
-      topic: r.topic,
-      accountId: r.accountId,
-      address: r.address,
-      addressType: r.addressType,
-      status: r.status,
-      occurredAt: r.occurredAt,
+    const changes: ConsentChange[] = victimRecords.map(({ channel, topic, accountId, address, addressType, status, occurredAt }) => ({
+      ...{ channel, topic, accountId, address, addressType, status },
+      occurredAt,
     }));
     const command: ConsentCommand = {
       customerId: survivorId,

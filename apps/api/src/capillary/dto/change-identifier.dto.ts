@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
@@ -11,21 +12,22 @@ export class ChangedIdentifierDto extends IdentifierDto {}
 PlausibleWhenType('email', { message: 'Invalid email id', ...code(CapillaryCode.INVALID_EMAIL) })(ChangedIdentifierDto.prototype, 'value');
 PlausibleWhenType('mobile', { message: 'Invalid mobile number', ...code(CapillaryCode.INVALID_MOBILE) })(ChangedIdentifierDto.prototype, 'value');
 
+/** A list of identifiers to add or remove. */
+const IdentifierList = () =>
+  applyDecorators(
+    ApiPropertyOptional({ type: [ChangedIdentifierDto] }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(50),
+    ValidateNested({ each: true }),
+    Type(() => ChangedIdentifierDto),
+  );
+
 /** `POST /v2/customers/{id}/changeIdentifier` body: `{ add: [...], remove: [...] }`. */
 export class ChangeIdentifierDto {
-  @ApiPropertyOptional({ type: [ChangedIdentifierDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => ChangedIdentifierDto)
+  @IdentifierList()
   add: ChangedIdentifierDto[] = [];
 
-  @ApiPropertyOptional({ type: [ChangedIdentifierDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => ChangedIdentifierDto)
+  @IdentifierList()
   remove: ChangedIdentifierDto[] = [];
 }
