@@ -12,6 +12,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   testEnvironment: 'node',
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+  testSequencer: '<rootDir>/libs/testing/src/proof-last.sequencer.js',
   setupFiles: ['<rootDir>/libs/testing/src/test-env.ts'],
   testTimeout: 30000,
   moduleNameMapper: {

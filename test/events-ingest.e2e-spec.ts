@@ -39,7 +39,7 @@ describe('native event ingest (POST /v1/events)', () => {
     const customer = await registerCustomer(api, org);
     const res = await api.post('/v1/events', { events: [bounce(customer.id)] }, org);
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ accepted: 1, eventIds: [expect.any(String)] });
+    expect(res.body).toEqual({ accepted: 1, eventIds: [expect.any(String)], superseded: [] });
     const [row] = await eventsOf(customer.id);
     expect(row).toMatchObject({
       id: res.body.eventIds[0],
@@ -67,7 +67,7 @@ describe('native event ingest (POST /v1/events)', () => {
       { 'user-agent': 'campaign-tool/2.0' },
     );
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ accepted: 1, eventIds: [id] });
+    expect(res.body).toEqual({ accepted: 1, eventIds: [id], superseded: [] });
 
     const [state] = await api.dataSource.query("SELECT * FROM consents WHERE customer_id = $1 AND channel = 'SMS'", [customer.id]);
     expect(state).toMatchObject({ topic: 'BULK', account_id: '', status: 'OPTOUT' });
@@ -203,10 +203,10 @@ describe('native event ingest (POST /v1/events)', () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => api.post('/v1/events', body, org)));
     for (const r of results) {
       expect(r.status).toBe(202);
-      expect(r.body).toEqual({ accepted: 2, eventIds: ids });
+      expect(r.body).toEqual({ accepted: 2, eventIds: ids, superseded: [] });
     }
     const again = await api.post('/v1/events', body, org);
-    expect(again.body).toEqual({ accepted: 2, eventIds: ids });
+    expect(again.body).toEqual({ accepted: 2, eventIds: ids, superseded: [] });
     expect((await eventsOf(customer.id)).map((e: { id: string }) => e.id)).toEqual(ids);
     expect(await ledgerOf(customer.id)).toHaveLength(1);
 

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { AppConfigModule, loadConfig } from '@app/config';
 import { DatabaseModule, runMigrations } from '@app/database';
-import { DomainModule, EventNotifier, OrgsService } from '@app/domain';
+import { DomainModule, EventNotifier, OrgsService, verifyConsentLedger } from '@app/domain';
 import { Global, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 
 /** The CLI changes orgs and keys only, which emit no events. */
 class NoEvents extends EventNotifier {
@@ -22,15 +23,33 @@ const USAGE = `Usage: npm run cli -- <command>
   org:create <slug>       create an org and print its first API key
   key:create <slug>       print a new API key for an org
   key:list <slug>         list an org's keys (id, prefix, created, revoked)
-  key:revoke <key-id>     revoke a key; it stops working within 5 seconds`;
+  key:revoke <key-id>     revoke a key; it stops working within 5 seconds
+  consent:verify [slug]   replay the consent ledger (of one org, or all) and compare it with the
+                          stored state; prints each mismatch, exits 1 on any`;
 
-async function withOrgs<T>(work: (orgs: OrgsService) => Promise<T>): Promise<T> {
+async function withApp<T>(work: (app: { get: <S>(type: new (...args: any[]) => S) => S }) => Promise<T>): Promise<T> {
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
   try {
-    return await work(app.get(OrgsService));
+    return await work(app);
   } finally {
     await app.close();
   }
+}
+
+const withOrgs = <T>(work: (orgs: OrgsService) => Promise<T>) => withApp((app) => work(app.get(OrgsService)));
+
+/** Replays the ledger and prints what disagrees with the stored state; 1 when anything does. */
+async function verifyConsent(slug: string | undefined): Promise<number> {
+  const report = await withApp(async (app) => {
+    const orgIds = slug ? [(await app.get(OrgsService).findBySlug(slug)).id] : undefined;
+    return verifyConsentLedger(app.get(DataSource), orgIds);
+  });
+  for (const m of report.mismatches) console.log(`MISMATCH org ${m.orgId} customer ${m.customerId} ${m.key}: ${m.problem}`);
+  console.log(
+    `Replayed ${report.ledgerRows} ledger rows of ${report.customers} customers (${report.keys} keys): ` +
+      (report.mismatches.length ? `${report.mismatches.length} mismatch(es)` : 'state equals the ledger'),
+  );
+  return report.mismatches.length ? 1 : 0;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -63,6 +82,8 @@ async function main(argv: string[]): Promise<number> {
       console.log(`Revoked ${arg}`);
       return 0;
     }
+    case 'consent:verify':
+      return verifyConsent(arg);
   }
   console.error(USAGE);
   return 2;

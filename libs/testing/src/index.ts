@@ -9,3 +9,4 @@ export * from './test-worker';
 export * from './notifications';
 export * from './queries';
 export * from './webhook-harness';
+export * from './cli';

@@ -32,19 +32,33 @@ function proofOf(dto: SetSubscriptionDto): Record<string, unknown> | null {
   return Object.keys(proof).length ? proof : null;
 }
 
+/**
+ * Altcraft's `date` is when the subscription changed: `2024-05-01`, `2024-05-01 10:00` or a full
+ * ISO time. A time without a zone is read as UTC, so the server's own zone never shifts it.
+ */
+export function altcraftTime(date: string | undefined): Date | undefined {
+  if (date === undefined) return undefined;
+  const iso = date.trim().replace(' ', 'T');
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(iso);
+  return new Date(iso.length > 10 && !hasZone ? `${iso}Z` : iso);
+}
+
 export function toAltcraftCommand(dto: SetSubscriptionDto): IdentifiedCommand {
+  // An absent status, or null (how many clients send an absent field), keeps the current one; a
+  // new subscription starts subscribed. Only a status that is present and valid changes anything.
+  const statusGiven = dto.status !== undefined && dto.status !== null;
   const change: ConsentChange = {
     channel: optlineChannel(dto.channel, dto.provider),
     topic: String(dto.resource_id),
     accountId: '',
     address: addressOf(dto),
-    // Omitted status keeps the current one; a new subscription starts subscribed.
-    status: dto.status ? consentStatusOf(dto.status) : ConsentStatus.OPTIN,
-    keepRecordedStatus: dto.status === undefined,
+    status: statusGiven ? consentStatusOf(dto.status!) : ConsentStatus.OPTIN,
+    keepRecordedStatus: !statusGiven,
   };
   return {
     identity: { source: ALTCRAFT_SOURCE, accountId: String(dto.db_id), type: ALTCRAFT_PROFILE_ID, value: dto.profile_id },
     changes: [change],
+    occurredAt: altcraftTime(dto.date),
     proof: proofOf(dto),
     emitEvents: dto.skip_triggers !== true,
     createMissing: true,
@@ -59,8 +73,13 @@ const UNSAFE: readonly ConsentStatus[] = [ConsentStatus.COMPLAINED, ConsentStatu
  * a subscription is one record (resource = topic, channel, address).
  */
 export function toAltcraftAnswer(outcome: IdentifiedOutcome) {
+  // A change older than the recorded one changed nothing: it is answered as unchanged, and the
+  // recorded status is the one that stands.
+  const superseded = outcome.superseded[0];
   const item = outcome.applied[0] ?? outcome.unchanged[0];
-  const { change, previousStatus } = item;
+  const change = item ? item.change : superseded.change;
+  const previousStatus = item ? item.previousStatus : superseded.current.status;
+  const status = item ? change.status : superseded.current.status;
   const family = altcraftChannelOf(change.channel);
   const onResource = outcome.before.filter((r) => r.topic === change.topic && r.accountId === change.accountId);
   const onChannel = onResource.filter((r) => altcraftChannelOf(r.channel) === family);
@@ -71,8 +90,8 @@ export function toAltcraftAnswer(outcome: IdentifiedOutcome) {
       is_new_channel: !existed && onResource.length > 0 && onChannel.length === 0,
       is_new_contact: !existed && onChannel.length > 0,
       is_new_subscription: onResource.length === 0,
-      is_restored: existed && !allowsSending(previousStatus) && allowsSending(change.status),
-      is_safe: !UNSAFE.includes(change.status) && !(previousStatus && UNSAFE.includes(previousStatus)),
+      is_restored: existed && !allowsSending(previousStatus) && allowsSending(status),
+      is_safe: !UNSAFE.includes(status) && !(previousStatus && UNSAFE.includes(previousStatus)),
     },
     error: 0,
     error_text: 'Successful operation',

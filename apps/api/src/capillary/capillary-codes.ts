@@ -10,6 +10,7 @@ export const CapillaryCode = {
   INVALID_STATUS: 1106,
   INVALID_CAMPAIGN_ID: 1107,
   UNCHANGED: 1108, // optline's warning: the item asked for the state already held
+  SUPERSEDED: 1109, // optline's warning: the item happened before the change that set the state
   IDENTIFIER_IN_SAME_SOURCE: 8007,
   PROFILE_IN_SAME_SOURCE: 8008,
   CUSTOMER_ID_INVALID: 8009, // changeIdentifier's "Unable to identify the customer"

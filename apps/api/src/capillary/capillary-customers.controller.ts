@@ -9,7 +9,7 @@ import {
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../common/actor.decorator';
-import { customerIdPipe } from '../common/customer-id.pipe';
+import { nativeCustomerId } from '../common/customer-id.pipe';
 import { CapillaryCode } from './capillary-codes';
 import { CapillaryExceptionFilter } from './capillary-exception.filter';
 import { mergedIntoWarning, toCustomerResponse, toIdentifierChange, toRegisterCommand } from './capillary-customers.mapper';
@@ -24,8 +24,8 @@ import { ChangeLogQueryDto, FetchQueryDto, LookupQueryDto, RegisterQueryDto } fr
 import { RegisterCustomerDto } from './dto/register-customer.dto';
 import { UpdateSubscriptionsDto } from './dto/update-subscriptions.dto';
 
-/** A non-numeric id is an unknown customer, as Capillary answers it. */
-const customerId = customerIdPipe;
+/** A non-numeric id is an unknown customer, as Capillary answers it (the native paths' rule too). */
+const customerId = nativeCustomerId;
 
 /** Capillary v2 Customer API: the customer endpoints subscriptions need, and subscriptions. */
 @ApiTags('Capillary v2')

@@ -60,10 +60,23 @@ export function toUpdateResponse(dto: UpdateSubscriptionsDto, outcome: ConsentOu
     campaignId: dto.campaignId ?? -1,
     communicationId: dto.communicationId ?? -1,
     reason: dto.reason ?? '',
-    warnings: outcome.unchanged.map((u) => ({
-      code: CapillaryCode.UNCHANGED,
-      message: `subscriptions[${u.index}]: ${u.change.channel} ${u.change.topic} is already ${capillaryType(u.change.status)}; nothing changed`,
-    })),
+    warnings: [
+      ...outcome.unchanged.map((u) => ({
+        index: u.index,
+        code: CapillaryCode.UNCHANGED,
+        message: `subscriptions[${u.index}]: ${u.change.channel} ${u.change.topic} is already ${capillaryType(u.change.status)}; nothing changed`,
+      })),
+      ...outcome.superseded.map((s) => ({
+        index: s.index,
+        code: CapillaryCode.SUPERSEDED,
+        message:
+          `subscriptions[${s.index}]: ${s.change.channel} ${s.change.topic} ${capillaryType(s.change.status)} happened at ` +
+          `${s.change.occurredAt.toISOString()}, before the ${capillaryType(s.current.status)} of ${s.current.occurredAt.toISOString()}` +
+          '; kept in the change log, nothing changed',
+      })),
+    ]
+      .sort((a, b) => a.index - b.index)
+      .map(({ code, message }) => ({ code, message })),
   };
 }
 
@@ -115,6 +128,10 @@ export function toChangeLogEntry(entry: ConsentLedgerEntry & { mergedFrom?: numb
     previousStatus: capillaryType(entry.previousStatus ?? DEFAULT_CONSENT_STATUS),
     addedBy: entry.actor ?? entry.apiKeyId,
     addedOn: entry.createdAt.toISOString(),
+    // When the change happened (rows from before times were kept: when it was recorded), and, for
+    // a change that arrived after a newer one, when that newer change happened.
+    occurredAt: (entry.occurredAt ?? entry.createdAt).toISOString(),
+    ...(entry.supersededByOccurredAt ? { superseded: true, supersededByOccurredAt: entry.supersededByOccurredAt.toISOString() } : {}),
     reason: entry.reason,
     campaignId: entry.campaignId,
     communicationId: entry.communicationId,

@@ -1,14 +1,14 @@
-import { ActorContext, CurrentCustomer, CustomerIdentitiesService } from '@app/domain';
+import { ActorContext, ResolvedCustomer, CustomerIdentitiesService } from '@app/domain';
 import { Body, Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Actor } from '../common/actor.decorator';
-import { customerIdPipe } from '../common/customer-id.pipe';
+import { nativeCustomerId } from '../common/customer-id.pipe';
 import { AttachIdentityDto, IdentityPlaceDto } from './dto/identity.dto';
 import { heldAcrossSources, toNativeIdentity, toSourcedIdentity } from './identity-types';
 
 /** Given a merged customer's id, every answer names the survivor that acted for it. */
-const mergedNote = (current: CurrentCustomer) => (current.mergedInto === null ? {} : { mergedInto: current.mergedInto });
+const mergedNote = (current: ResolvedCustomer) => (current.mergedInto === null ? {} : { mergedInto: current.mergedInto });
 
 /**
  * One person, reachable from every dialect: the identities (Capillary identifiers, an Altcraft
@@ -24,7 +24,7 @@ export class IdentitiesController {
 
   @Get(':id/identities')
   @ApiOperation({ summary: "A customer's identities" })
-  async list(@Actor('native') actor: ActorContext, @Param('id', customerIdPipe) id: number) {
+  async list(@Actor('native') actor: ActorContext, @Param('id', nativeCustomerId) id: number) {
     const current = await this.identities.current(actor.orgId, id);
     const identities = await this.identities.list(actor.orgId, current.customerId);
     return { customerId: current.customerId, ...mergedNote(current), identities: identities.map(toNativeIdentity) };
@@ -37,7 +37,7 @@ export class IdentitiesController {
   })
   async attach(
     @Actor('native') actor: ActorContext,
-    @Param('id', customerIdPipe) id: number,
+    @Param('id', nativeCustomerId) id: number,
     @Body() body: AttachIdentityDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -56,7 +56,7 @@ export class IdentitiesController {
   @ApiOperation({ summary: 'Detach an identity (`?source=&accountId=` where the type needs them)' })
   async detach(
     @Actor('native') actor: ActorContext,
-    @Param('id', customerIdPipe) id: number,
+    @Param('id', nativeCustomerId) id: number,
     @Param('type') type: string,
     @Param('value') value: string,
     @Query() place: IdentityPlaceDto,

@@ -3,56 +3,132 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Channel } from '../common/channel';
 import { ConsentStatus } from '../common/consent-status';
-import { CustomersService } from '../customers/customers.service';
+import { ErrorCodes, notFound } from '../common/domain-error';
 import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
-import { decideConsent } from './consent-precedence';
+import { ChannelPrecedence, decideConsent, decideWithoutAddress, Precedence } from './consent-precedence';
 import { Consent } from './consent.entity';
 import { normalizeAddress } from './contact-address';
+import { CustomerReference, resolveCustomerReferences } from './customer-references';
+import { DecisionKey, DecisionRecords, readDecisionRecords, readLedgerEntries } from './decision-records';
 
 /** "May I send on this channel and topic, to this address?" */
 export interface ConsentQuestion {
   channel: Channel;
   topic: string;
   accountId?: string;
-  /** Omitted or '': the channel-wide question, which only the channel-wide record answers. */
+  /**
+   * Omitted or '': the question for the customer as a whole, which sees the channel-wide record
+   * and every address-level record of that channel and topic.
+   */
   address?: string;
 }
 
+/** A question of a bulk request: it names its customer itself. */
+export type CustomerConsentQuestion = ConsentQuestion & { customer: CustomerReference };
+
+/** A record that decided, with the ledger entry that set it. */
+export interface DecidingRecord {
+  record: Consent;
+  ledgerEntry: ConsentLedgerEntry | null;
+}
+
+export interface AddressDecision {
+  address: string;
+  allowed: boolean;
+  status: ConsentStatus;
+  level: 'address' | 'channel';
+  decidedBy: DecidingRecord;
+}
+
 export interface ConsentDecision {
+  /** The customer the answer is about: the survivor when the one named was merged. */
+  customerId: number;
+  /** Set when the customer named was merged into another: the survivor answered instead. */
+  mergedInto: number | null;
   allowed: boolean;
   status: ConsentStatus;
   level: 'address' | 'channel' | 'default';
   /** The record that decided with the ledger entry that set it; null when the default decided. */
-  decidedBy: { record: Consent; ledgerEntry: ConsentLedgerEntry | null } | null;
+  decidedBy: DecidingRecord | null;
+  /** Only for a question without an address: each address-level record with its own answer. */
+  addresses?: AddressDecision[];
 }
 
-/** The one place the precedence rule answers a question (see decideConsent). */
+/** A bulk item that could not be answered (an unknown customer); the other items still are. */
+export interface DecisionFailure {
+  error: { code: string; message: string };
+}
+
+const UNKNOWN_CUSTOMER: DecisionFailure = {
+  error: { code: ErrorCodes.CUSTOMER_NOT_FOUND, message: 'No customer found with the given identifier' },
+};
+
+/** The records a question asks about, once its customer is known. */
+interface Asked {
+  key: DecisionKey;
+  customer: { customerId: number; mergedInto: number | null };
+}
+
+/** The one place the precedence rule answers questions (see consent-precedence). */
 @Injectable()
 export class ConsentDecisionsService {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly customers: CustomersService,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** One question about one customer; an unknown customer (or another org's) is a not-found error. */
   async decide(orgId: string, customerId: number, question: ConsentQuestion): Promise<ConsentDecision> {
-    await this.customers.requireCustomer(orgId, customerId);
-    const address = normalizeAddress(question.channel, question.address ?? '');
-    const where = { orgId, customerId, channel: question.channel, topic: question.topic, accountId: question.accountId ?? '' };
-    // Both records in one read, so a write that changes both is seen whole or not at all.
-    const records = await this.dataSource.getRepository(Consent).find({ where: [{ ...where, address: '' }, { ...where, address }] });
-    const channelRecord = records.find((r) => r.address === '') ?? null;
-    const addressRecord = address ? (records.find((r) => r.address === address) ?? null) : null;
-    const decision = decideConsent(channelRecord, addressRecord);
-    const record = decision.decidedBy;
-    const ledgerEntry =
-      record?.lastLedgerId != null
-        ? await this.dataSource.getRepository(ConsentLedgerEntry).findOneBy({ orgId, id: record.lastLedgerId })
-        : null;
-    return {
-      allowed: decision.allowed,
-      status: decision.status,
-      level: decision.level,
-      decidedBy: record ? { record, ledgerEntry } : null,
-    };
+    const [answer] = await this.decideAll(orgId, [{ ...question, customer: { customerId } }]);
+    if ('error' in answer) throw notFound(answer.error.code, answer.error.message);
+    return answer;
   }
+
+  /**
+   * Many questions, answered in their order. A fixed number of queries whatever their number:
+   * the identifiers' owners, the customers, every record, the deciding records' ledger entries.
+   * An unknown customer fails only its own item.
+   */
+  async decideAll(orgId: string, questions: CustomerConsentQuestion[]): Promise<Array<ConsentDecision | DecisionFailure>> {
+    const customers = await resolveCustomerReferences(this.dataSource, orgId, questions.map((q) => q.customer));
+    const asked: Array<Asked | null> = questions.map((question, i) => {
+      const customer = customers[i];
+      return customer && { customer, key: keyOf(customer.customerId, question) };
+    });
+    const records = await readDecisionRecords(this.dataSource, orgId, asked.flatMap((a) => (a ? [a.key] : [])));
+    const precedences = asked.map((a) => a && precedenceOf(a.key, records));
+    const ledger = await readLedgerEntries(this.dataSource, orgId, precedences.flatMap((p) => (p ? decidingRecordsOf(p) : [])));
+    const withEntry = (record: Consent): DecidingRecord => ({
+      record,
+      ledgerEntry: (record.lastLedgerId !== null && ledger.get(record.lastLedgerId)) || null,
+    });
+
+    return asked.map((a, i) => {
+      const precedence = precedences[i];
+      if (!a || !precedence) return UNKNOWN_CUSTOMER;
+      const { decidedBy, addresses, ...answer } = precedence;
+      return {
+        ...a.customer,
+        ...answer,
+        decidedBy: decidedBy && withEntry(decidedBy),
+        ...(addresses ? { addresses: addresses.map((p) => ({ ...p, decidedBy: withEntry(p.decidedBy) })) } : {}),
+      };
+    });
+  }
+}
+
+function keyOf(customerId: number, question: ConsentQuestion): DecisionKey {
+  const address = normalizeAddress(question.channel, question.address ?? '');
+  return { customerId, channel: question.channel, topic: question.topic, accountId: question.accountId ?? '', address: address || null };
+}
+
+/** Precedence with `addresses` only when the question had no address. */
+type AnyPrecedence = Precedence<Consent> & Partial<Pick<ChannelPrecedence<Consent>, 'addresses'>>;
+
+/** With an address: that address against the channel-wide record. Without: every address. */
+function precedenceOf(key: DecisionKey, records: DecisionRecords): AnyPrecedence {
+  const { channelRecord, addressRecords } = records.of(key);
+  return key.address === null ? decideWithoutAddress(channelRecord, addressRecords) : decideConsent(channelRecord, addressRecords[0] ?? null);
+}
+
+function decidingRecordsOf(precedence: AnyPrecedence): Consent[] {
+  const own = precedence.decidedBy ? [precedence.decidedBy] : [];
+  return [...own, ...(precedence.addresses ?? []).map((a) => a.decidedBy)];
 }

@@ -4,26 +4,19 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ActorContext } from '../common/actor';
 import { conflict, ErrorCodes, notFound } from '../common/domain-error';
 import { CustomerIdentifier } from './customer-identifier.entity';
+import { IdentifierValue, ResolvedCustomer } from '../consents/customer-references';
 import { ConsentConflict, CustomerMergeService, readAgainIfMerged } from './customer-merge.service';
 import { CustomersService } from './customers.service';
 import {
   addIdentifiers,
   holdersOf,
-  IdentifierValue,
   lockIdentifierValues,
   sameIdentifier,
   sameSource,
   SourcedIdentifier,
 } from './identifier-store';
 
-/** The customer an id names now: itself, or the survivor it was merged into. */
-export interface CurrentCustomer {
-  customerId: number;
-  /** Set when the id given was a victim of a merge: the survivor that now acts for it. */
-  mergedInto: number | null;
-}
-
-export interface AttachResult extends CurrentCustomer {
+export interface AttachResult extends ResolvedCustomer {
   identity: SourcedIdentifier;
   /** true when the customer held this identity already: nothing changed. */
   alreadyHeld: boolean;
@@ -60,7 +53,8 @@ export class CustomerIdentitiesService {
     private readonly merges: CustomerMergeService,
   ) {}
 
-  async current(orgId: string, customerId: number): Promise<CurrentCustomer> {
+  /** The customer an id names now: itself, or the survivor it was merged into. */
+  async current(orgId: string, customerId: number): Promise<ResolvedCustomer> {
     const customer = await this.customers.requireCustomer(orgId, customerId);
     return { customerId: customer.mergedInto ?? customer.id, mergedInto: customer.mergedInto };
   }

@@ -1,12 +1,7 @@
 import { EntityManager } from 'typeorm';
+import { IdentifierValue } from '../consents/customer-references';
 import { CustomerIdentifier } from './customer-identifier.entity';
 import { CustomerProfile } from './customer-profile.entity';
-
-/** An identifier as a value, in no particular source. */
-export interface IdentifierValue {
-  type: string;
-  value: string;
-}
 
 /** One identifier in one source and account. */
 export interface SourcedIdentifier extends IdentifierValue {

@@ -40,6 +40,8 @@ export interface IngestResult {
   accepted: number;
   /** In request order; an event already ingested answers with its existing id. */
   eventIds: string[];
+  /** Ids of opt-in/opt-out events that happened before the change that set the state: accepted, but they changed nothing. */
+  superseded: string[];
 }
 
 interface Prepared {
@@ -132,8 +134,10 @@ export class EventIngestService {
     await this.lockConsentCustomers(manager, actor.orgId, fresh, customers);
 
     const outbox: NewEvent[] = [];
+    const superseded: string[] = [];
     for (const p of fresh) {
       const consent = await this.applyConsent(manager, actor, p, customers.get(p.index)!);
+      if (consent?.superseded) superseded.push(p.id);
       const e = p.event;
       outbox.push({
         id: p.id,
@@ -149,7 +153,7 @@ export class EventIngestService {
       });
     }
     const newIds = await insertOutboxEvents(manager, outbox);
-    const result: IngestResult = { accepted: prepared.length, eventIds: prepared.map((p) => p.id) };
+    const result: IngestResult = { accepted: prepared.length, eventIds: prepared.map((p) => p.id), superseded };
     if (idempotencyKey !== undefined) {
       await manager.query('UPDATE ingest_requests SET response = $3 WHERE org_id = $1 AND idempotency_key = $2', [
         actor.orgId,
@@ -219,13 +223,14 @@ export class EventIngestService {
   private async resolveCustomers(manager: EntityManager, orgId: string, prepared: Prepared[]): Promise<Map<number, number>> {
     const byId = prepared.filter((p) => p.event.customerId !== undefined);
     const byIdentifier = prepared.filter((p) => p.event.identifier !== undefined);
-    const known = new Set<number>();
+    // A merged customer's id names its survivor.
+    const known = new Map<number, number>();
     if (byId.length) {
-      const rows: Array<{ id: string }> = await manager.query('SELECT id FROM customers WHERE org_id = $1 AND id = ANY($2::bigint[])', [
-        orgId,
-        byId.map((p) => p.event.customerId),
-      ]);
-      rows.forEach((r) => known.add(Number(r.id)));
+      const rows: Array<{ id: string; target: string }> = await manager.query(
+        'SELECT id, COALESCE(merged_into, id) AS target FROM customers WHERE org_id = $1 AND id = ANY($2::bigint[])',
+        [orgId, byId.map((p) => p.event.customerId)],
+      );
+      rows.forEach((r) => known.set(Number(r.id), Number(r.target)));
     }
     const owners = new Map<string, number>();
     if (byIdentifier.length) {
@@ -240,7 +245,7 @@ export class EventIngestService {
     const resolved = new Map<number, number>();
     for (const p of prepared) {
       const { customerId, identifier } = p.event;
-      const id = identifier ? owners.get(JSON.stringify([identifier.type, identifier.value])) : known.has(customerId!) ? customerId : undefined;
+      const id = identifier ? owners.get(JSON.stringify([identifier.type, identifier.value])) : known.get(customerId!);
       if (id === undefined) {
         throw invalid(ErrorCodes.CUSTOMER_NOT_FOUND, `events[${p.index}]: No customer found with the given identifier`, { index: p.index });
       }
@@ -276,10 +281,16 @@ export class EventIngestService {
       occurredAt: e.occurredAt,
     });
     const applied = outcome.applied[0];
+    const superseded = outcome.superseded[0];
     return {
       ...change,
-      previousStatus: applied ? (applied.previousStatus ?? DEFAULT_CONSENT_STATUS) : change.status,
+      occurredAt: (applied ?? superseded ?? outcome.unchanged[0]).change.occurredAt.toISOString(),
+      previousStatus: applied ? (applied.previousStatus ?? DEFAULT_CONSENT_STATUS) : superseded ? superseded.current.status : change.status,
       changed: applied !== undefined,
+      // It happened before the change that set the state: accepted, kept in the ledger, changes nothing.
+      ...(superseded
+        ? { superseded: true, supersededBy: { status: superseded.current.status, occurredAt: superseded.current.occurredAt.toISOString() } }
+        : {}),
       source: actor.dialect,
     };
   }

@@ -57,9 +57,14 @@ export class OrgsService {
     this.keyCache.clear();
   }
 
-  async listKeys(slug: string): Promise<ApiKey[]> {
+  async findBySlug(slug: string): Promise<Org> {
     const org = await this.dataSource.getRepository(Org).findOneBy({ slug });
     if (!org) throw notFound(ErrorCodes.ORG_NOT_FOUND, `Org ${slug} not found`);
+    return org;
+  }
+
+  async listKeys(slug: string): Promise<ApiKey[]> {
+    const org = await this.findBySlug(slug);
     return this.dataSource.getRepository(ApiKey).find({ where: { orgId: org.id }, order: { createdAt: 'ASC' } });
   }
 

@@ -4,7 +4,7 @@ import { Transform } from 'class-transformer';
 import { IsEnum, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { upperCase } from '../../common/transforms';
 
-/** `?channel=&topic=&address=&accountId=` for GET /v1/customers/{id}/consent. */
+/** `?channel=&topic=&address=&accountId=` for GET /v1/customers/{id}/consent, and each bulk question. */
 export class ConsentQuestionDto {
   @ApiProperty({ enum: Channel, description: 'Case-insensitive' })
   @Transform(upperCase)
@@ -17,7 +17,7 @@ export class ConsentQuestionDto {
   @MaxLength(200)
   topic: string;
 
-  @ApiPropertyOptional({ description: 'The contact address; omitted asks the channel-wide question', example: 'john@example.com' })
+  @ApiPropertyOptional({ description: 'The contact address; omitted asks about the customer as a whole, where every address-level record counts and `addresses` answers each', example: 'john@example.com' })
   @IsOptional()
   @IsString()
   @MaxLength(320)

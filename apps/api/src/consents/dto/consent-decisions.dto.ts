@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { numberToString } from '../../common/transforms';
+import { ConsentQuestionDto } from './consent-question.dto';
+
+/** A campaign tool checks an audience before a send: 1,000 questions a request is the unit it batches by. */
+export const MAX_DECISION_QUESTIONS = 1000;
+
+export class CustomerIdentifierDto {
+  @ApiProperty({ description: 'An identifier type as registered (mobile, email, externalId, wechat, martjackId, fbId ...)', example: 'email' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
+  type: string;
+
+  @ApiProperty({ example: 'tom@example.com' })
+  @Transform(numberToString)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(320)
+  value: string;
+}
+
+/**
+ * A question names its customer one way only: two ways could name two customers. Checked on
+ * customerId whenever it is given or nothing is, so the error carries the item's path.
+ */
+const NamesOneCustomer = () =>
+  ValidateBy({
+    name: 'namesOneCustomer',
+    validator: {
+      validate: (_value, args) => {
+        const question = args?.object as DecisionQuestionDto;
+        return (question.customerId === undefined) !== (question.identifier === undefined);
+      },
+      defaultMessage: () => 'give exactly one of customerId and identifier',
+    },
+  });
+
+/** One question of POST /v1/consent/decisions: the single endpoint's question plus its customer. */
+export class DecisionQuestionDto extends ConsentQuestionDto {
+  @ApiPropertyOptional({ description: 'optline customer id; give this or identifier', example: 42 })
+  @ValidateIf((q: DecisionQuestionDto) => q.customerId !== undefined || q.identifier === undefined)
+  @NamesOneCustomer()
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  customerId?: number;
+
+  @ApiPropertyOptional({ type: CustomerIdentifierDto, description: 'Give this or customerId; its first registered owner in any source' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CustomerIdentifierDto)
+  identifier?: CustomerIdentifierDto;
+}
+
+export class ConsentDecisionsDto {
+  @ApiProperty({ type: [DecisionQuestionDto], minItems: 1, maxItems: MAX_DECISION_QUESTIONS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_DECISION_QUESTIONS)
+  @ValidateNested({ each: true })
+  @Type(() => DecisionQuestionDto)
+  questions: DecisionQuestionDto[];
+}

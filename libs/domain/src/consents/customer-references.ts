@@ -1,0 +1,72 @@
+import { DataSource } from 'typeorm';
+import { poolQuery } from '../common/raw-client';
+
+/** An identifier a customer is known by, in any source: `{type: 'email', value: 'tom@example.com'}`. */
+export interface IdentifierValue {
+  type: string;
+  value: string;
+}
+
+/** How a question names its customer: optline's id, or an identifier someone registered. */
+export type CustomerReference = { customerId: number } | { identifier: IdentifierValue };
+
+/** The customer a reference names, as it stands now. */
+export interface ResolvedCustomer {
+  /** The customer to act on: the survivor when the one named was merged into another. */
+  customerId: number;
+  /** Set when the customer named was merged: the survivor acted on instead. */
+  mergedInto: number | null;
+}
+
+type Query = ReturnType<typeof poolQuery>;
+
+/**
+ * The first registered owner (in any source) of each identifier, in the order given; null where
+ * nobody holds it. THE one place identifiers are matched for a decision, so that the spelling of
+ * a value (e-mail case, phone formats) is settled here once.
+ */
+export async function ownersOfIdentifiers(query: Query, orgId: string, identifiers: IdentifierValue[]): Promise<Array<number | null>> {
+  if (identifiers.length === 0) return [];
+  const rows: Array<{ n: string; customer_id: string }> = await query(
+    `SELECT DISTINCT ON (q.n) q.n, i.customer_id
+       FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS q(type, value, n)
+       JOIN customer_identifiers i ON i.org_id = $1 AND i.type = q.type AND i.value = q.value
+      ORDER BY q.n, i.id`,
+    [orgId, identifiers.map((i) => i.type), identifiers.map((i) => i.value)],
+    'optline-decision-identifier-owners',
+  );
+  const owners: Array<number | null> = identifiers.map(() => null);
+  for (const row of rows) owners[Number(row.n) - 1] = Number(row.customer_id);
+  return owners;
+}
+
+/** Ids beyond what a bigint (or a JS number) holds exactly name nobody: don't send them to Postgres. */
+const isCustomerId = (id: number) => Number.isSafeInteger(id) && id > 0;
+
+/**
+ * The customer each reference names, in the order given; null for one unknown in this org (an
+ * identifier nobody holds, an id of another org or of nobody). A merged customer resolves to its
+ * survivor (the pointer is always one hop). Two queries, however many references.
+ */
+export async function resolveCustomerReferences(
+  dataSource: DataSource,
+  orgId: string,
+  references: CustomerReference[],
+): Promise<Array<ResolvedCustomer | null>> {
+  const query = poolQuery(dataSource);
+  const identified = references.flatMap((r, index) => ('identifier' in r ? [{ index, identifier: r.identifier }] : []));
+  const owners = await ownersOfIdentifiers(query, orgId, identified.map((i) => i.identifier));
+  const named: Array<number | null> = references.map((r) => ('customerId' in r && isCustomerId(r.customerId) ? r.customerId : null));
+  identified.forEach((i, n) => (named[i.index] = owners[n]));
+
+  const ids = [...new Set(named.filter((id): id is number => id !== null))];
+  const rows: Array<{ id: string; merged_into: string | null }> = ids.length
+    ? await query('SELECT id, merged_into FROM customers WHERE org_id = $1 AND id = ANY($2::bigint[])', [orgId, ids], 'optline-decision-customers')
+    : [];
+  const mergedInto = new Map(rows.map((r) => [Number(r.id), r.merged_into === null ? null : Number(r.merged_into)]));
+  return named.map((id) => {
+    if (id === null || !mergedInto.has(id)) return null;
+    const survivor = mergedInto.get(id)!;
+    return survivor === null ? { customerId: id, mergedInto: null } : { customerId: survivor, mergedInto: survivor };
+  });
+}
