@@ -1,5 +1,4 @@
-import { registerCustomer, startTestWorker, TestApi, TestOrg, WebhookReceiver } from '@app/testing';
-import { INestApplicationContext } from '@nestjs/common';
+import { registerCustomer, TestApi, TestOrg, startWebhookHarness, WebhookReceiver } from '@app/testing';
 
 process.env.WEBHOOK_FLUSH_MS = '50';
 
@@ -11,22 +10,9 @@ const NOTIFICATIONS = '/rest/api/v1.3/notifications';
  * receives both, signed with the secret the API showed it once.
  */
 describe('full path: Responsys registration, Capillary opt-out and ingest, signed webhook', () => {
-  let api: TestApi;
-  let worker: INestApplicationContext;
-  let org: TestOrg;
-  let receiver: WebhookReceiver;
-
-  beforeAll(async () => {
-    api = await TestApi.start();
-    worker = await startTestWorker();
-    org = await api.createOrg('full-path');
-    receiver = await new WebhookReceiver().start();
-  });
-  afterAll(async () => {
-    await receiver.stop();
-    await worker.close();
-    await api.close();
-  });
+  let api: TestApi, receiver: WebhookReceiver, org: TestOrg, stop: () => Promise<void>;
+  beforeAll(async () => ({ api, receiver, org, stop } = await startWebhookHarness('full-path')));
+  afterAll(() => stop());
 
   it('delivers a Capillary opt-out and an ingested bounce to a Responsys subscription', async () => {
     const callback = await api.post(`${NOTIFICATIONS}/callbacks`, { callBackName: 'crm', callBackUrl: receiver.url }, org);

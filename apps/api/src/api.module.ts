@@ -15,6 +15,7 @@ import { ConsentsModule } from './consents/consents.module';
 import { NativeExceptionFilter } from './common/native-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { HealthModule } from './health/health.module';
+import { IdentitiesModule } from './identities/identities.module';
 import { loggerOptions } from './logger';
 import { MetricsModule } from './metrics/metrics.module';
 import { ResponsysModule } from './responsys/responsys.module';
@@ -36,6 +37,7 @@ import { WmModule } from './wm/wm.module';
     ConsentsModule,
     AltcraftModule,
     WmModule,
+    IdentitiesModule,
   ],
   providers: [
     // Registered as app providers (not in main.ts) so the test app factory gets them too.

@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { CallbacksService } from './callbacks/callbacks.service';
 import { EventSubscriptionsService } from './callbacks/event-subscriptions.service';
 import { ConsentDecisionsService } from './consents/consent-decisions.service';
+import { ConsentHistoryService } from './consents/consent-history';
 import { ConsentsService } from './consents/consents.service';
+import { CustomerIdentitiesService } from './customers/customer-identities.service';
+import { CustomerMergeService } from './customers/customer-merge.service';
 import { CustomersService } from './customers/customers.service';
 import { EventIngestService } from './events/event-ingest.service';
 import { OrgsService } from './orgs/orgs.service';
@@ -12,6 +15,9 @@ const SERVICES = [
   CustomersService,
   ConsentsService,
   ConsentDecisionsService,
+  ConsentHistoryService,
+  CustomerMergeService,
+  CustomerIdentitiesService,
   CallbacksService,
   EventSubscriptionsService,
   EventIngestService,

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { TestApi, TestOrg } from './test-app';
 
-/** A unique-enough mobile number for a test customer. */
+/**
+ * A unique-enough Indian mobile number for a test customer, already in the one spelling optline
+ * stores (E.164), so a test can compare what it sent with what was stored.
+ */
 export function uniqueMobile(): string {
-  return `91${(BigInt('0x' + randomBytes(5).toString('hex')) % 10_000_000_000n).toString().padStart(10, '0')}`;
+  return `+919${(BigInt('0x' + randomBytes(5).toString('hex')) % 1_000_000_000n).toString().padStart(9, '0')}`;
 }
 
 export function uniqueEmail(): string {

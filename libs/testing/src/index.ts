@@ -8,4 +8,5 @@ export * from './delivery-fixtures';
 export * from './test-worker';
 export * from './notifications';
 export * from './queries';
+export * from './webhook-harness';
 export * from './cli';

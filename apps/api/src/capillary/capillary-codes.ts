@@ -13,14 +13,18 @@ export const CapillaryCode = {
   SUPERSEDED: 1109, // optline's warning: the item happened before the change that set the state
   IDENTIFIER_IN_SAME_SOURCE: 8007,
   PROFILE_IN_SAME_SOURCE: 8008,
+  CUSTOMER_ID_INVALID: 8009, // changeIdentifier's "Unable to identify the customer"
   INVALID_IDENTIFIER: 8013,
   CUSTOMER_NOT_FOUND: 8015,
   SOURCE_INVALID_LOOKUP: 8011,
   SOURCE_INVALID_FETCH: 8012,
   ACCOUNT_ID_MISSING: 8045,
+  MERGED_INTO_EXISTING: 8051, // a warning: the customer was merged into the one holding the identifier
+  IDENTIFIERS_SPAN_CUSTOMERS: 8053, // also: the customer is already merged into another
+  INVALID_EMAIL: 8055,
   INVALID_MOBILE: 8056,
-  IDENTIFIERS_SPAN_CUSTOMERS: 8053,
   NOT_IN_SOURCE: 8065,
+  CUSTOMER_MERGED: 8069,
   UNAUTHORIZED: 401,
   INTERNAL: 500,
 } as const;

@@ -1,23 +1,31 @@
-import { ActorContext, ConsentsService, CustomersService, ErrorCodes, notFound } from '@app/domain';
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, UseFilters } from '@nestjs/common';
+import {
+  ActorContext,
+  ConsentHistoryService,
+  ConsentsService,
+  CustomerIdentitiesService,
+  CustomersService,
+  ErrorCodes,
+} from '@app/domain';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../common/actor.decorator';
+import { nativeCustomerId } from '../common/customer-id.pipe';
+import { CapillaryCode } from './capillary-codes';
 import { CapillaryExceptionFilter } from './capillary-exception.filter';
-import { toCustomerResponse, toRegisterCommand } from './capillary-customers.mapper';
+import { mergedIntoWarning, toCustomerResponse, toIdentifierChange, toRegisterCommand } from './capillary-customers.mapper';
 import {
   toChangeLogEntry,
   toConsentChange,
   toSubscriptionList,
   toUpdateResponse,
 } from './capillary-subscriptions.mapper';
+import { ChangeIdentifierDto } from './dto/change-identifier.dto';
 import { ChangeLogQueryDto, FetchQueryDto, LookupQueryDto, RegisterQueryDto } from './dto/customer-query.dto';
 import { RegisterCustomerDto } from './dto/register-customer.dto';
 import { UpdateSubscriptionsDto } from './dto/update-subscriptions.dto';
 
-/** A non-numeric id is an unknown customer, as Capillary answers it. */
-const customerId = new ParseIntPipe({
-  exceptionFactory: () => notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier'),
-});
+/** A non-numeric id is an unknown customer, as Capillary answers it (the native paths' rule too). */
+const customerId = nativeCustomerId;
 
 /** Capillary v2 Customer API: the customer endpoints subscriptions need, and subscriptions. */
 @ApiTags('Capillary v2')
@@ -29,6 +37,8 @@ export class CapillaryCustomersController {
   constructor(
     private readonly customers: CustomersService,
     private readonly consents: ConsentsService,
+    private readonly identities: CustomerIdentitiesService,
+    private readonly history: ConsentHistoryService,
   ) {}
 
   @Post()
@@ -36,10 +46,27 @@ export class CapillaryCustomersController {
   @ApiOperation({ summary: 'Register a customer in a source' })
   async register(@Actor('capillary-v2') actor: ActorContext, @Query() query: RegisterQueryDto, @Body() body: RegisterCustomerDto) {
     const result = await this.customers.register(actor.orgId, toRegisterCommand(query.source, query.accountId, body), actor.phoneRegion);
-    const warnings = result.tagged
-      ? [{ code: 8051, message: `Same identifier found in other source. Merging into the account with user id ${result.customerId}` }]
-      : [];
+    const warnings = result.tagged ? [mergedIntoWarning(result.customerId)] : [];
     return { createdId: result.customerId, warnings };
+  }
+
+  @Post(':id/changeIdentifier')
+  @HttpCode(200)
+  // This page calls an unknown customer 8009, where the others say 8015.
+  @UseFilters(new CapillaryExceptionFilter({ [ErrorCodes.CUSTOMER_NOT_FOUND]: CapillaryCode.CUSTOMER_ID_INVALID }))
+  @ApiOperation({
+    summary: "Add and remove a customer's identifiers in a source",
+    description:
+      'An added identifier that another customer holds in another source merges this customer (the victim) into that one (the survivor), with warning 8051 naming it.',
+  })
+  async changeIdentifier(
+    @Actor('capillary-v2') actor: ActorContext,
+    @Param('id', customerId) id: number,
+    @Query() query: RegisterQueryDto,
+    @Body() body: ChangeIdentifierDto,
+  ) {
+    const result = await this.identities.changeIdentifiers(actor, id, toIdentifierChange(query.source, query.accountId, body));
+    return { success: true, warnings: result.mergedInto === null ? [] : [mergedIntoWarning(result.mergedInto)] };
   }
 
   @Get('lookup')
@@ -71,7 +98,7 @@ export class CapillaryCustomersController {
   @Get(':id/subscriptions')
   @ApiOperation({ summary: "The customer's subscriptions per channel, priority and account" })
   async subscriptions(@Actor('capillary-v2') actor: ActorContext, @Param('id', customerId) id: number) {
-    await this.customers.requireCustomer(actor.orgId, id);
+    await this.customers.requireUnmerged(actor.orgId, id);
     return this.subscriptionsOf(actor.orgId, id);
   }
 
@@ -100,8 +127,8 @@ export class CapillaryCustomersController {
     @Param('id', customerId) id: number,
     @Query() query: ChangeLogQueryDto,
   ) {
-    await this.customers.requireCustomer(actor.orgId, id);
-    const page = await this.consents.ledger(actor.orgId, id, { limit: query.limit, offset: query.offset });
+    await this.customers.requireUnmerged(actor.orgId, id);
+    const page = await this.history.changeLog(actor.orgId, id, { limit: query.limit, offset: query.offset });
     return {
       pagination: { limit: query.limit, offset: query.offset, total: page.total },
       data: page.entries.map(toChangeLogEntry),

@@ -1,5 +1,24 @@
-import { CustomerView, RegisterCustomer } from '@app/domain';
+import { CustomerView, IdentifierChange, isMultiAccountSource, RegisterCustomer } from '@app/domain';
+import { CapillaryCode } from './capillary-codes';
+import { ChangeIdentifierDto } from './dto/change-identifier.dto';
 import { RegisterCustomerDto } from './dto/register-customer.dto';
+
+/** Capillary's warning when a customer was joined to the one already holding an identifier. */
+export const mergedIntoWarning = (survivorId: number) => ({
+  code: CapillaryCode.MERGED_INTO_EXISTING,
+  message: `Same identifier found in other source. Merging into the account with user id ${survivorId}`,
+});
+
+export function toIdentifierChange(source: string, accountId: string | undefined, dto: ChangeIdentifierDto): IdentifierChange {
+  const value = ({ type, value }: { type: string; value: string }) => ({ type, value });
+  return {
+    source,
+    // Single-account sources have one account, ''; whatever the caller sent is not part of the key.
+    accountId: isMultiAccountSource(source) ? accountId ?? '' : '',
+    add: dto.add.map(value),
+    remove: dto.remove.map(value),
+  };
+}
 
 export function toRegisterCommand(source: string, accountId: string | undefined, dto: RegisterCustomerDto): RegisterCustomer {
   return {

@@ -61,6 +61,10 @@ export function toUpdateResponse(dto: UpdateSubscriptionsDto, outcome: ConsentOu
     communicationId: dto.communicationId ?? -1,
     reason: dto.reason ?? '',
     warnings: [
+      // A write to a merged customer's id is recorded on the survivor: say where it went.
+      ...(outcome.mergedFrom !== null
+        ? [{ index: -1, code: CapillaryCode.CUSTOMER_MERGED, message: `The customer is merged into another account with user id ${outcome.customerId}; the change was recorded there` }]
+        : []),
       ...outcome.unchanged.map((u) => ({
         index: u.index,
         code: CapillaryCode.UNCHANGED,
@@ -114,8 +118,8 @@ export function toSubscriptionList(records: Consent[]): CapillarySubscription[] 
   );
 }
 
-/** One row of subscriptionStatusChangeLog. */
-export function toChangeLogEntry(entry: ConsentLedgerEntry) {
+/** One row of subscriptionStatusChangeLog; a row of a customer merged into this one says which (`mergedFrom`). */
+export function toChangeLogEntry(entry: ConsentLedgerEntry & { mergedFrom?: number | null }) {
   return {
     id: entry.id,
     source: entry.sourceName ?? entry.dialect,
@@ -137,5 +141,6 @@ export function toChangeLogEntry(entry: ConsentLedgerEntry) {
     communicationId: entry.communicationId,
     dialect: entry.dialect,
     requestId: entry.requestId,
+    ...(entry.mergedFrom ? { mergedFrom: entry.mergedFrom } : {}),
   };
 }

@@ -31,6 +31,15 @@ export const ErrorCodes = {
   IDENTIFIER_TAKEN: 'IDENTIFIER_TAKEN',
   IDENTIFIERS_SPAN_CUSTOMERS: 'IDENTIFIERS_SPAN_CUSTOMERS',
   PROFILE_EXISTS: 'PROFILE_EXISTS',
+  // Identities and merges.
+  /** The customer was merged into another (details.survivorId): it is read-only history now. */
+  CUSTOMER_MERGED: 'CUSTOMER_MERGED',
+  /** A change asked of a customer that is already merged into another (details.survivorId). */
+  CUSTOMER_ALREADY_MERGED: 'CUSTOMER_ALREADY_MERGED',
+  /** The customer already holds the identifier it asked to add, in the same source and account. */
+  IDENTIFIER_ALREADY_HELD: 'IDENTIFIER_ALREADY_HELD',
+  /** An identifier to remove or detach is not the customer's. */
+  IDENTIFIER_NOT_HELD: 'IDENTIFIER_NOT_HELD',
   ORG_NOT_FOUND: 'ORG_NOT_FOUND',
   ORG_EXISTS: 'ORG_EXISTS',
   INVALID_PHONE_REGION: 'INVALID_PHONE_REGION',

@@ -7,6 +7,7 @@ import { CommChannel, CustomerProfile } from './customer-profile.entity';
 import { isMultiAccountSource } from './customer-sources';
 import { Customer } from './customer.entity';
 import { normalizeIdentifierValue } from './identifier-value';
+import { holdersOf, lockIdentifierValues } from './identifier-store';
 
 export interface NewProfile {
   firstName?: string | null;
@@ -69,15 +70,8 @@ export class CustomersService {
       return await this.dataSource.transaction(async (manager) => {
         // Two registrations of one identifier in different sources at once would both see it
         // unknown and create two customers: serialise them per identifier.
-        await manager.query(
-          'SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k ORDER BY k',
-          [[...new Set(identifiers.map((i) => `identifier:${orgId}:${i.type}:${i.value}`))]],
-        );
-        const known = identifiers.length
-          ? await manager.getRepository(CustomerIdentifier).find({
-              where: identifiers.map((i) => ({ orgId, type: i.type, value: i.value })),
-            })
-          : [];
+        await lockIdentifierValues(manager, orgId, identifiers);
+        const known = await holdersOf(manager, orgId, identifiers);
         const sameSource = known.find((k) => k.source === command.source && k.accountId === accountId);
         if (sameSource) {
           throw conflict(
@@ -126,7 +120,7 @@ export class CustomersService {
 
   /** The customer with its profiles, all of them or those of one source (and account). */
   async fetch(orgId: string, customerId: number, source: string, accountId: string): Promise<CustomerView> {
-    const customer = await this.requireCustomer(orgId, customerId);
+    const customer = await this.requireUnmerged(orgId, customerId);
     const profiles = await this.dataSource.getRepository(CustomerProfile).find({
       where: { orgId, customerId },
       order: { id: 'ASC' },
@@ -190,6 +184,20 @@ export class CustomersService {
     const customer = await manager.save(manager.create(Customer, { orgId }));
     await this.insertProfiles(manager, orgId, customer.id, source, accountId, [{ identifiers: [{ type, value }] }]);
     return { customerId: customer.id, created: true };
+  }
+
+  /**
+   * The customer, refusing one merged into another (CUSTOMER_MERGED, naming the survivor): for a
+   * read, its frozen records would not be the person's consent any more.
+   */
+  async requireUnmerged(orgId: string, customerId: number): Promise<Customer> {
+    const customer = await this.requireCustomer(orgId, customerId);
+    if (customer.mergedInto !== null) {
+      throw notFound(ErrorCodes.CUSTOMER_MERGED, `The customer is merged into another account with user id ${customer.mergedInto}`, {
+        survivorId: customer.mergedInto,
+      });
+    }
+    return customer;
   }
 
   async requireCustomer(orgId: string, customerId: number): Promise<Customer> {

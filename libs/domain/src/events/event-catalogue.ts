@@ -3,10 +3,14 @@ import { allowsSending, ConsentStatus } from '../common/consent-status';
 
 export interface EventTypeInfo {
   type: string;
-  channel: string;
+  /** null for events about the customer rather than a channel (a merge). */
+  channel: string | null;
   description: string;
-  /** Consent events are emitted by the service; the rest are ingested from campaign tools. */
-  kind: 'consent' | 'outcome';
+  /**
+   * Consent and customer events are emitted by the service; outcome events are ingested from
+   * campaign tools (consent events may be ingested too: they change consent).
+   */
+  kind: 'consent' | 'outcome' | 'customer';
   /** For consent events: the state the event reports. */
   optIn?: boolean;
 }
@@ -24,6 +28,9 @@ const consent = (type: string, channel: string, optIn: boolean, description: str
   kind: 'consent',
   optIn,
 });
+
+/** Two customers turned out to be one person: the victim was merged into the survivor. */
+export const CUSTOMER_MERGED = 'CUSTOMER_MERGED';
 
 /**
  * Every event type the service emits or accepts: the Responsys list first (its names win where
@@ -64,7 +71,16 @@ export const EVENT_CATALOGUE: readonly EventTypeInfo[] = [
   ...[Channel.WHATSAPP, Channel.WECHAT, Channel.LINE, Channel.TELEGRAM, Channel.VOICE].map((channel) =>
     outcome(`${channel}_FAILED`, channel, `A ${channel.toLowerCase()} message could not be sent.`),
   ),
+  {
+    type: CUSTOMER_MERGED,
+    channel: null,
+    description: 'Two customers were merged into one (the survivor); lists the consent keys on which they disagreed.',
+    kind: 'customer',
+  },
 ];
+
+/** Types a campaign tool may report through ingest: everything but the service's own customer events. */
+export const INGESTIBLE_EVENT_TYPES: readonly string[] = EVENT_CATALOGUE.filter((e) => e.kind !== 'customer').map((e) => e.type);
 
 const BY_TYPE = new Map(EVENT_CATALOGUE.map((e) => [e.type, e]));
 
@@ -90,6 +106,6 @@ export function consentEventType(channel: Channel, status: ConsentStatus): strin
 /** For an ingested consent event: the channel and status it sets. */
 export function consentOfEventType(type: string): { channel: string; status: ConsentStatus } | undefined {
   const info = BY_TYPE.get(type);
-  if (!info || info.kind !== 'consent') return undefined;
+  if (!info || info.kind !== 'consent' || info.channel === null) return undefined;
   return { channel: info.channel, status: info.optIn ? ConsentStatus.OPTIN : ConsentStatus.OPTOUT };
 }

@@ -56,6 +56,7 @@ const MAX_ATTEMPTS = 3;
 
 /** Channels an event of a type may name: its own, and Android or iOS for push. */
 function channelsOf(info: EventTypeInfo): string[] {
+  if (info.channel === null) return [];
   return info.channel === Channel.PUSH ? [Channel.PUSH, Channel.ANDROID, Channel.IOS] : [info.channel];
 }
 

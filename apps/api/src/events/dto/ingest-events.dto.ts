@@ -1,4 +1,4 @@
-import { EVENT_CATALOGUE, EVENT_CHANNELS, IDENTIFIER_TYPES, MAX_INGEST_EVENTS } from '@app/domain';
+import { EVENT_CHANNELS, IDENTIFIER_TYPES, INGESTIBLE_EVENT_TYPES, MAX_INGEST_EVENTS } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -23,7 +23,7 @@ import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 /** `data` is for a few fields the consumer needs; anything bigger belongs elsewhere. */
 export const MAX_DATA_BYTES = 4096;
 
-const EVENT_TYPES = EVENT_CATALOGUE.map((e) => e.type);
+const EVENT_TYPES = INGESTIBLE_EVENT_TYPES;
 const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
 
 const MaxSerializedSize = (bytes: number) =>
