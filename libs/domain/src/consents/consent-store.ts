@@ -63,26 +63,34 @@ const toStored = (r: StoredConsentRow): StoredConsent => ({
 });
 
 /**
- * Locks the customer row, then reads its consent records; a merged customer's survivor is locked
- * and read instead. Null when the customer is not in the org. The lock makes concurrent changes to
- * one customer run one after the other; the read must be a second statement, because under READ
- * COMMITTED a statement that waited for a lock still sees the data as of its start.
+ * Locks the customer row, then reads its consent records; for a merged customer, its survivor's.
+ * Null when the customer is not in the org. The lock makes concurrent changes to one customer run
+ * one after the other; the read must be a second statement, because under READ COMMITTED a
+ * statement that waited for a lock still sees the data as of its start.
+ *
+ * Only the customer whose consent it is gets locked, never a merged one: a merge locks survivor
+ * and victim and then re-points older victims, so a writer that locked an older victim first
+ * would wait for the merge while the merge waits for it.
  */
 export async function lockCustomerConsents(
   manager: EntityManager,
   orgId: string,
   customerId: number,
 ): Promise<Omit<ConsentSnapshot, 'version'> | null> {
-  let target = customerId;
+  const [named]: Array<{ target: string }> = await manager.query(
+    'SELECT COALESCE(merged_into, id) AS target FROM customers WHERE id = $1 AND org_id = $2',
+    [customerId, orgId],
+  );
+  if (!named) return null;
+  let target = Number(named.target);
   for (;;) {
-    const locked: Array<{ merged_into: string | null }> = await manager.query(
+    const [locked]: Array<{ merged_into: string | null }> = await manager.query(
       'SELECT merged_into FROM customers WHERE id = $1 AND org_id = $2 FOR UPDATE',
       [target, orgId],
     );
-    if (locked.length === 0) return null;
     // Merged while we waited for the lock: the survivor holds the consent now.
-    if (locked[0].merged_into === null) break;
-    target = Number(locked[0].merged_into);
+    if (locked.merged_into === null) break;
+    target = Number(locked.merged_into);
   }
   const rows: StoredConsentRow[] = await manager.query(
     'SELECT channel, topic, account_id, address, status, occurred_at FROM consents WHERE org_id = $1 AND customer_id = $2 ORDER BY id',

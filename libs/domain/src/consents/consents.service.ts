@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ActorContext } from '../common/actor';
 import { ConsentStatus, DEFAULT_CONSENT_STATUS } from '../common/consent-status';
 import { ErrorCodes, notFound } from '../common/domain-error';
+import { retryOnDeadlock } from '../common/pg-errors';
 import { poolQuery } from '../common/raw-client';
 import { consentEventType } from '../events/event-catalogue';
 import { EventNotifier } from '../events/event-notifier';
@@ -136,12 +137,12 @@ export class ConsentsService {
    */
   async applyToIdentified(actor: ActorContext, command: IdentifiedCommand): Promise<IdentifiedOutcome> {
     const { identity, ...rest } = command;
-    const run = () =>
-      this.dataSource.transaction(async (manager) => {
-        const found = await this.customers.findOrCreateByIdentity(manager, actor.orgId, identity, actor.phoneRegion);
-        const outcome = await this.applyInTransaction(manager, actor, { ...rest, customerId: found.customerId });
-        return { ...outcome, customerCreated: found.created };
-      });
+    const inTransaction = async (manager: EntityManager): Promise<IdentifiedOutcome> => {
+      const found = await this.customers.findOrCreateByIdentity(manager, actor.orgId, identity, actor.phoneRegion);
+      const outcome = await this.applyInTransaction(manager, actor, { ...rest, customerId: found.customerId });
+      return { ...outcome, customerCreated: found.created };
+    };
+    const run = () => retryOnDeadlock(() => this.dataSource.transaction(inTransaction));
     let outcome: IdentifiedOutcome;
     try {
       outcome = await run();
@@ -183,7 +184,7 @@ export class ConsentsService {
 
   /** The customer row locked for the whole decision: always makes progress, costs a transaction. */
   private applyLocked(actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome> {
-    return this.dataSource.transaction((manager) => this.applyInTransaction(manager, actor, command));
+    return retryOnDeadlock(() => this.dataSource.transaction((manager) => this.applyInTransaction(manager, actor, command)));
   }
 
   /**

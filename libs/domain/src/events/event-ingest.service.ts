@@ -6,7 +6,7 @@ import { ActorContext } from '../common/actor';
 import { Channel, CHANNELS } from '../common/channel';
 import { DEFAULT_CONSENT_STATUS } from '../common/consent-status';
 import { conflict, ErrorCodes, invalid } from '../common/domain-error';
-import { isUniqueViolation } from '../common/pg-errors';
+import { isDeadlock, isUniqueViolation } from '../common/pg-errors';
 import { ConsentsService } from '../consents/consents.service';
 import { ownersOfIdentifiers } from '../consents/customer-references';
 import { consentOfEventType, EventTypeInfo, findEventType } from './event-catalogue';
@@ -85,7 +85,8 @@ export class EventIngestService {
         return result;
       } catch (error) {
         // A concurrent request wrote one of the caller's event ids first: run again, and see it.
-        if (attempt < MAX_ATTEMPTS && isUniqueViolation(error, 'events_pkey')) continue;
+        // Or Postgres rolled this transaction back to break a deadlock: run it again.
+        if (attempt < MAX_ATTEMPTS && (isUniqueViolation(error, 'events_pkey') || isDeadlock(error))) continue;
         throw error;
       }
     }
