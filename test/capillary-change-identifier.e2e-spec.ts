@@ -32,6 +32,18 @@ describe('Capillary v2 changeIdentifier', () => {
     ]);
   });
 
+  it('reads a null list as none, and answers 8009 for an id no customer can have', async () => {
+    const customer = await registerCustomer(api, org);
+    const res = await change(customer.id, 'source=INSTORE', { add: [{ type: 'externalId', value: `x-${customer.id}` }], remove: null });
+    expect(res.status).toBe(200);
+    expect((await change(customer.id, 'source=INSTORE', { add: null })).status).toBe(200);
+    for (const id of ['99999999999999999999', '0x1', '1e3']) {
+      const bad = await change(id, 'source=INSTORE', { add: [{ type: 'externalId', value: 'x' }] });
+      expect(bad.status).toBe(404);
+      expect(errorOf(bad).code).toBe(8009);
+    }
+  });
+
   it('adds identifiers in a source the customer had no profile in', async () => {
     const customer = await registerCustomer(api, org);
     const email = uniqueEmail();

@@ -163,9 +163,9 @@ describe('time-aware consent', () => {
     it("answers 404 for an unknown customer and for another org's", async () => {
       const other = await api.createOrg('time-other');
       const { id } = await registerCustomer(api, other);
-      for (const [path, as] of [[id, org], [999999999, org], ['abc', org]] as const) {
+      for (const [path, as] of [[id, org], [999999999, org], ['abc', org], ['99999999999999999999', org], ['0x1', org]] as const) {
         const res = await api.put(`/v1/customers/${path}/consents`, { channel: 'EMAIL', topic: 'BULK', status: 'OPTOUT' }, as);
-        expect(res.status).toBe(404);
+        expect([path, res.status]).toEqual([path, 404]);
         expect(res.body.error.code).toBe('CUSTOMER_NOT_FOUND');
       }
       expect(await rowsOf(api, 'consent_ledger', id)).toEqual([]);

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, ValidateNested } from 'class-validator';
 import { PlausibleWhenType } from '../../common/identifier-values';
 import { CapillaryCode, code } from '../capillary-codes';
 import { IdentifierDto } from './register-customer.dto';
@@ -12,11 +12,11 @@ export class ChangedIdentifierDto extends IdentifierDto {}
 PlausibleWhenType('email', { message: 'Invalid email id', ...code(CapillaryCode.INVALID_EMAIL) })(ChangedIdentifierDto.prototype, 'value');
 PlausibleWhenType('mobile', { message: 'Invalid mobile number', ...code(CapillaryCode.INVALID_MOBILE) })(ChangedIdentifierDto.prototype, 'value');
 
-/** A list of identifiers to add or remove. */
+/** A list of identifiers to add or remove; absent or null (how many clients send absent) is none. */
 const IdentifierList = () =>
   applyDecorators(
     ApiPropertyOptional({ type: [ChangedIdentifierDto] }),
-    IsOptional(),
+    Transform(({ value }) => value ?? []),
     IsArray(),
     ArrayMaxSize(50),
     ValidateNested({ each: true }),
