@@ -55,6 +55,16 @@ describe('time-aware consent', () => {
     expect(later.body.data).toMatchObject({ action: 'updated', is_restored: true });
   });
 
+  it.each(['2026-03-01 25:00', '2026-02-30', '2026-13-45', 'yesterday'])('Altcraft: a date that does not exist (%s) is a 400, writing nothing', async (date) => {
+    const profileId = profile();
+    await altcraft({ profile_id: profileId, status: 'unsubscribed', date: '2026-03-01 10:30' });
+    const res = await altcraft({ profile_id: profileId, status: 'subscribed', date });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 400, error_text: expect.stringContaining('date must be a date that exists') });
+    const customerId = Number((await altcraft({ profile_id: profileId, date: '2026-03-01' })).headers['optline-customer-id']);
+    expect(await stateOf(customerId)).toEqual([['EMAIL', '7', 'tom@example.com', 'OPTOUT']]);
+  });
+
   it('Altcraft: "status": null is no status: an opted-out address stays opted out', async () => {
     const profileId = profile();
     await altcraft({ profile_id: profileId, status: 'unsubscribed' });

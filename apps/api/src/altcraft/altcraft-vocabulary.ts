@@ -66,3 +66,24 @@ export function altcraftChannelOf(channel: Channel): string {
       return channel.toLowerCase();
   }
 }
+
+const ALTCRAFT_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * Altcraft's `date` is when the subscription changed: `2024-05-01`, `2024-05-01 10:00` or a full
+ * ISO time. A time without a zone is read as UTC, so the server's own zone never shifts it.
+ * Undefined for a date that does not exist (`2026-02-30`, `25:00`): a change must never take
+ * "now" for a time it did not give.
+ */
+export function altcraftTime(date: string): Date | undefined {
+  const parts = ALTCRAFT_DATE.exec(date.trim());
+  if (!parts) return undefined;
+  const [, year, month, day, hour = '00', minute = '00', second = '00', zone] = parts;
+  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  const exists =
+    calendar.getUTCFullYear() === Number(year) && calendar.getUTCMonth() === Number(month) - 1 && calendar.getUTCDate() === Number(day);
+  if (!exists || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined;
+  const iso = date.trim().replace(' ', 'T');
+  const time = new Date(iso.length > 10 && !zone ? `${iso}Z` : iso);
+  return Number.isNaN(time.getTime()) ? undefined : time;
+}

@@ -1,5 +1,5 @@
 import { allowsSending, ConsentChange, ConsentStatus, IdentifiedCommand, IdentifiedOutcome } from '@app/domain';
-import { altcraftChannelOf, consentStatusOf, optlineChannel } from './altcraft-vocabulary';
+import { altcraftChannelOf, altcraftTime, consentStatusOf, optlineChannel } from './altcraft-vocabulary';
 import { SetSubscriptionDto, TelegramCcDataDto, WhatsAppCcDataDto } from './dto/set-subscription.dto';
 
 /** An Altcraft profile is an identifier `profileId` of source ALTCRAFT in the account `db_id`. */
@@ -32,17 +32,6 @@ function proofOf(dto: SetSubscriptionDto): Record<string, unknown> | null {
   return Object.keys(proof).length ? proof : null;
 }
 
-/**
- * Altcraft's `date` is when the subscription changed: `2024-05-01`, `2024-05-01 10:00` or a full
- * ISO time. A time without a zone is read as UTC, so the server's own zone never shifts it.
- */
-export function altcraftTime(date: string | undefined): Date | undefined {
-  if (date === undefined) return undefined;
-  const iso = date.trim().replace(' ', 'T');
-  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(iso);
-  return new Date(iso.length > 10 && !hasZone ? `${iso}Z` : iso);
-}
-
 export function toAltcraftCommand(dto: SetSubscriptionDto): IdentifiedCommand {
   // An absent status, or null (how many clients send an absent field), keeps the current one; a
   // new subscription starts subscribed. Only a status that is present and valid changes anything.
@@ -58,7 +47,7 @@ export function toAltcraftCommand(dto: SetSubscriptionDto): IdentifiedCommand {
   return {
     identity: { source: ALTCRAFT_SOURCE, accountId: String(dto.db_id), type: ALTCRAFT_PROFILE_ID, value: dto.profile_id },
     changes: [change],
-    occurredAt: altcraftTime(dto.date),
+    occurredAt: dto.date === undefined ? undefined : altcraftTime(dto.date),
     proof: proofOf(dto),
     emitEvents: dto.skip_triggers !== true,
     createMissing: true,

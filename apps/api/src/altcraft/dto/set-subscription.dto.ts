@@ -13,12 +13,13 @@ import {
   Matches,
   MaxLength,
   Min,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 import { booleanString, integerString, lowerCase, numberToString } from '../../common/transforms';
-import { ALTCRAFT_CHANNELS, ALTCRAFT_STATUSES, altcraftStatusWord } from '../altcraft-vocabulary';
+import { ALTCRAFT_CHANNELS, ALTCRAFT_STATUSES, altcraftStatusWord, altcraftTime } from '../altcraft-vocabulary';
 
 const on = (...channels: string[]) => ValidateIf((o: SetSubscriptionDto) => channels.includes(o.channel));
 
@@ -88,7 +89,9 @@ export class SetSubscriptionDto {
   @ApiPropertyOptional({ description: 'Registration date (proof)', example: '2024-05-01T10:00:00Z' })
   @IsOptional()
   @IsString()
-  @Matches(/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, { message: 'date must be a date such as 2024-05-01 or 2024-05-01T10:00:00Z' })
+  @ValidateBy({ name: 'altcraftDate', validator: { validate: (value) => typeof value === 'string' && altcraftTime(value) !== undefined } }, {
+    message: 'date must be a date that exists, such as 2024-05-01 or 2024-05-01T10:00:00Z',
+  })
   date?: string;
 
   @ApiPropertyOptional({ description: 'Registration IP (proof)', example: '203.0.113.7' })
