@@ -148,6 +148,14 @@ describe('time-aware consent', () => {
       expect(again.body).toMatchObject({ result: 'unchanged', changed: false, ledgerId: null, record: { status: 'OPTOUT', occurredAt: at('09:00') } });
     });
 
+    it('reads a national phone number in the org region, and a topic without its surrounding spaces', async () => {
+      const { id } = await registerCustomer(api, org);
+      const res = await record(id, { channel: 'SMS', topic: ' 7 ', status: 'OPTOUT', address: '+7 (900) 000-00-00' });
+      expect(res.body.record).toMatchObject({ topic: '7', address: '+79000000000' });
+      const asked = await api.get(`/v1/customers/${id}/consent?channel=SMS&topic=%207&address=79000000000`, org);
+      expect(asked.body).toMatchObject({ allowed: false, status: 'OPTOUT' });
+    });
+
     it('an explicit opt-in is recorded even when it is the implicit default', async () => {
       const { id } = await registerCustomer(api, org);
       const res = await record(id, { channel: 'SMS', topic: 'TRANS', status: 'OPTIN' });
@@ -160,6 +168,10 @@ describe('time-aware consent', () => {
       [{ channel: 'EMAIL', topic: 'BULK', status: 'MAYBE' }, 'status'],
       [{ channel: 'EMAIL', topic: 'BULK', status: null }, 'status'],
       [{ channel: 'EMAIL', topic: '', status: 'OPTOUT' }, 'topic'],
+      [{ channel: 'EMAIL', topic: '   ', status: 'OPTOUT' }, 'topic'],
+      [{ channel: 'SMS', topic: 'BULK', status: 'OPTOUT', address: 'abc' }, 'address'],
+      [{ channel: 'WHATSAPP', topic: 'BULK', status: 'OPTOUT', address: '12' }, 'address'],
+      [{ channel: 'EMAIL', topic: 'BULK', status: 'OPTOUT', address: 'not an email' }, 'address'],
       [{ channel: 'EMAIL', topic: 'BULK', status: 'OPTOUT', occurredAt: 'yesterday' }, 'occurredAt'],
       [{ channel: 'EMAIL', topic: 'BULK', status: 'OPTOUT', colour: 'red' }, 'colour'],
     ])('refuses %j with a 400 naming %s, writing nothing', async (body, field) => {

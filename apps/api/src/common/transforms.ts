@@ -9,3 +9,5 @@ export const numberToString = ({ value }: Input) => (typeof value === 'number' ?
 export const integerString = ({ value }: Input) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
 /** "true"/"false" become booleans. */
 export const booleanString = ({ value }: Input) => (value === 'true' ? true : value === 'false' ? false : value);
+/** Strings lose surrounding white space (a topic written as ' 7' is topic 7, and '  ' is empty). */
+export const trimmed = ({ value }: Input) => (typeof value === 'string' ? value.trim() : value);

@@ -26,7 +26,7 @@ export class ConsentWriteController {
       changes: [
         {
           channel: body.channel,
-          topic: body.topic.trim(),
+          topic: body.topic,
           accountId: body.accountId ?? '',
           address: body.address ?? '',
           status: body.status,

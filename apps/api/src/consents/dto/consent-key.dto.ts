@@ -2,7 +2,7 @@ import { Channel } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEnum, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { upperCase } from '../../common/transforms';
+import { trimmed, upperCase } from '../../common/transforms';
 
 /** What names a consent record besides its customer and address: asked by a question, given by a write. */
 export class ConsentKeyDto {
@@ -12,6 +12,7 @@ export class ConsentKeyDto {
   channel: Channel;
 
   @ApiProperty({ description: "Capillary's priority (TRANS, BULK), an Altcraft resource id or a WM category", example: 'BULK' })
+  @Transform(trimmed)
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)

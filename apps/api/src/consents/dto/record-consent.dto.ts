@@ -1,9 +1,21 @@
-import { ConsentStatus } from '@app/domain';
+import { Channel, ConsentStatus, PHONE_CHANNELS } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEnum, IsISO8601, IsOptional, IsString, MaxLength, ValidateBy, ValidationOptions } from 'class-validator';
 import { ConsentKeyDto, MAX_ADDRESS_LENGTH } from './consent-key.dto';
+import { IsPhoneNumberLike } from '../../common/phone-number.validator';
+import { isPlausibleEmail } from '../../common/identifier-values';
 import { upperCase } from '../../common/transforms';
+
+/** `value` passes `check` when the object's channel is `channel`; other channels take any address, '' is channel-wide. */
+const PlausibleWhenChannel = (channel: Channel, check: (value: string) => boolean, options: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: `plausibleFor${channel}`,
+      validator: { validate: (value, args) => (args?.object as RecordConsentDto).channel !== channel || value === '' || (typeof value === 'string' && check(value)) },
+    },
+    options,
+  );
 
 /** PUT /v1/customers/{id}/consents: one consent change in optline's own words. */
 export class RecordConsentDto extends ConsentKeyDto {
@@ -16,10 +28,17 @@ export class RecordConsentDto extends ConsentKeyDto {
   @IsEnum(ConsentStatus, { message: `status must be one of ${Object.values(ConsentStatus).join(', ')}` })
   status: ConsentStatus;
 
-  @ApiPropertyOptional({ description: 'The contact address; omitted records the channel-wide choice', example: 'tom@example.com' })
+  @ApiPropertyOptional({
+    description: 'The contact address; omitted records the channel-wide choice. An email for EMAIL, a phone number for SMS, WHATSAPP and VOICE.',
+    example: 'tom@example.com',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_ADDRESS_LENGTH)
+  @IsPhoneNumberLike({ message: 'address must be a phone number for channels SMS, WHATSAPP and VOICE' }, (dto) =>
+    PHONE_CHANNELS.includes((dto as RecordConsentDto).channel) && (dto as RecordConsentDto).address !== '',
+  )
+  @PlausibleWhenChannel(Channel.EMAIL, isPlausibleEmail, { message: 'address must be an email address for channel EMAIL' })
   address?: string;
 
   @ApiPropertyOptional({
