@@ -99,6 +99,32 @@ describe('time-aware consent', () => {
     expect(decision.body).toMatchObject({ allowed: false, status: 'OPTOUT' });
   });
 
+  it('ingest: an event dated in the future is recorded, and delivered, as of when it arrived', async () => {
+    const customer = await registerCustomer(api, org);
+    const before = Date.now();
+    await ingest([{ type: 'EMAIL_OPTOUT', customerId: customer.id, channel: 'EMAIL', occurredAt: '2099-01-01T00:00:00Z' }]);
+    const [event] = await rowsOf(api, 'events', customer.id);
+    const [ledger] = await rowsOf(api, 'consent_ledger', customer.id);
+    for (const time of [event.occurred_at, ledger.occurred_at]) {
+      expect(time.getTime()).toBeGreaterThanOrEqual(before);
+      expect(time.getTime()).toBeLessThanOrEqual(Date.now());
+    }
+  });
+
+  it('Capillary: a request that opts out and in again in one breath ends opted out, and says why', async () => {
+    const { id } = await registerCustomer(api, org);
+    const res = await api.post(
+      `/v2/customers/${id}/subscriptions`,
+      { subscriptions: [{ channel: 'EMAIL', priority: 'BULK', type: 'OPTOUT' }, { channel: 'EMAIL', priority: 'BULK', type: 'OPTIN' }] },
+      org,
+    );
+    expect(res.body.subscriptions).toEqual([{ channel: 'EMAIL', accountId: '', priority: 'BULK', type: 'OPTOUT' }]);
+    expect(res.body.warnings).toEqual([
+      { code: 1109, message: expect.stringContaining('on equal times the opt-out wins') },
+    ]);
+    expect(await stateOf(id)).toEqual([['EMAIL', 'BULK', '', 'OPTOUT']]);
+  });
+
   it('on equal times the opt-out wins, in either order of arrival', async () => {
     for (const order of [['OPTIN', 'OPTOUT'], ['OPTOUT', 'OPTIN']]) {
       const { id } = await registerCustomer(api, org);

@@ -75,7 +75,10 @@ export function toUpdateResponse(dto: UpdateSubscriptionsDto, outcome: ConsentOu
         code: CapillaryCode.SUPERSEDED,
         message:
           `subscriptions[${s.index}]: ${s.change.channel} ${s.change.topic} ${capillaryType(s.change.status)} happened at ` +
-          `${s.change.occurredAt.toISOString()}, before the ${capillaryType(s.current.status)} of ${s.current.occurredAt.toISOString()}` +
+          `${s.change.occurredAt.toISOString()}, ` +
+          (s.change.occurredAt.getTime() === s.current.occurredAt.getTime()
+            ? `the same time as the ${capillaryType(s.current.status)} recorded (on equal times the opt-out wins)`
+            : `before the ${capillaryType(s.current.status)} of ${s.current.occurredAt.toISOString()}`) +
           '; kept in the change log, nothing changed',
       })),
     ]

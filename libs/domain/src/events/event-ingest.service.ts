@@ -9,6 +9,7 @@ import { conflict, ErrorCodes, invalid } from '../common/domain-error';
 import { isDeadlock, isUniqueViolation } from '../common/pg-errors';
 import { ConsentsService } from '../consents/consents.service';
 import { ownersOfIdentifiers } from '../consents/customer-references';
+import { effectiveTime } from '../consents/consent-timeline';
 import { consentOfEventType, EventTypeInfo, findEventType } from './event-catalogue';
 import { EventNotifier } from './event-notifier';
 import { insertOutboxEvents, NewEvent } from './outbox';
@@ -98,6 +99,7 @@ export class EventIngestService {
       throw invalid(ErrorCodes.INVALID_EVENT, `A batch holds 1 to ${MAX_INGEST_EVENTS} events`);
     }
     const seen = new Map<string, number>();
+    const receivedAt = new Date();
     return events.map((event, index) => {
       const fail = (message: string) => {
         throw invalid(ErrorCodes.INVALID_EVENT, `events[${index}]: ${message}`, { index });
@@ -115,7 +117,9 @@ export class EventIngestService {
         if (seen.has(id)) fail(`id ${event.id} is also the id of events[${seen.get(id)}]`);
         seen.set(id, index);
       }
-      return { index, id: event.id?.toLowerCase() ?? randomUUID(), event, info };
+      // An event cannot have happened after it was reported: a future time is when it arrived.
+      const occurredAt = effectiveTime(event.occurredAt, receivedAt);
+      return { index, id: event.id?.toLowerCase() ?? randomUUID(), event: { ...event, occurredAt }, info };
     });
   }
 
@@ -150,7 +154,7 @@ export class EventIngestService {
         campaignId: e.campaignId ?? null,
         campaignName: e.campaignName ?? null,
         recipient: e.recipient ?? null,
-        occurredAt: e.occurredAt ?? new Date(),
+        occurredAt: e.occurredAt!,
         payload: { source: actor.dialect, reason: e.reason ?? null, data: e.data ?? {}, ...(consent ? { consent } : {}) },
       });
     }
