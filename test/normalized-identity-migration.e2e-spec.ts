@@ -1,4 +1,4 @@
-import { normalizeStoredContacts, verifyConsentLedger } from '@app/domain';
+import { respellStoredContacts, standaloneMergeService, verifyConsentLedger } from '@app/domain';
 import { TestApi, TestOrg } from '@app/testing';
 
 /**
@@ -48,8 +48,15 @@ describe('normalizing stored identifiers and consent addresses', () => {
     );
   }
 
-  const normalizeAll = () =>
-    api.dataSource.transaction((manager) => normalizeStoredContacts(manager, { orgId: org.orgId, defaultRegion: 'RU' }));
+  /** What the migration runs: respell, then merge the customers found to share an identifier. */
+  const migrate = () =>
+    api.dataSource.transaction((manager) =>
+      respellStoredContacts(manager, standaloneMergeService(api.dataSource), { orgId: org.orgId, defaultRegion: 'RU' }),
+    );
+  const normalizeAll = async () => {
+    const { customer_identifiers, consents } = (await migrate()).report;
+    return { customer_identifiers, consents };
+  };
 
   it('respells identifiers and addresses, keeps the oldest identifier, and lets the newest change (on a tie the opt-out) win', async () => {
     const { customerId } = await oldStyleCustomer([
@@ -99,14 +106,23 @@ describe('normalizing stored identifiers and consent addresses', () => {
     });
   });
 
-  it('keeps the oldest registration when two customers held two spellings in one source', async () => {
+  it('merges two customers that held two spellings of one number into the oldest, keeping the opt-out of either', async () => {
     const older = await oldStyleCustomer([['mobile', '+7 901 000 00 02']]);
     const newer = await oldStyleCustomer([['mobile', '8 901 000 00 02']]);
-    await normalizeAll();
+    await consent(newer.customerId, 'SMS', 'BULK', '', 'OPTOUT', '2025-01-01T10:00:00Z');
+    const { report } = await migrate();
+    expect(report.sharedIdentifiers).toEqual([{ orgId: org.orgId, customerIds: [Number(older.customerId), Number(newer.customerId)] }]);
+
     const holders = await api.dataSource.query("SELECT customer_id FROM customer_identifiers WHERE org_id = $1 AND value = '+79010000002'", [
       org.orgId,
     ]);
     expect(holders).toEqual([{ customer_id: older.customerId }]);
-    expect(newer.customerId).not.toBe(older.customerId);
+    const [merged] = await api.dataSource.query('SELECT merged_into FROM customers WHERE id = $1', [newer.customerId]);
+    expect(merged.merged_into).toBe(older.customerId);
+    const survivorState = await api.dataSource.query("SELECT status FROM consents WHERE customer_id = $1 AND channel = 'SMS' AND address = ''", [
+      older.customerId,
+    ]);
+    expect(survivorState).toEqual([{ status: 'OPTOUT' }]);
+    expect((await verifyConsentLedger(api.dataSource, [org.orgId])).mismatches).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { OrgsService } from '@app/domain';
+import { OrgsService, verifyConsentLedger } from '@app/domain';
 import { registerCustomer, rowsOf, TestApi, TestOrg, uniqueEmail } from '@app/testing';
 import { randomBytes, randomInt } from 'node:crypto';
 
@@ -111,6 +111,35 @@ describe('normalized identity', () => {
       expect((await lookup(value)).body.entity).toBe(customer.id);
     }
     await expect(setRegion(org, 'XX')).rejects.toThrow(/not a region code/);
+  });
+
+  it('a new region that shows two customers to hold one number merges them, and the opt-out of either stands', async () => {
+    const org = await api.createOrg('norm-shared');
+    // Without a region, the national spelling stays digits: two customers, one person.
+    const older = await registerCustomer(api, org, { mobile: '8 900 123-45-67' });
+    const newer = await registerCustomer(api, org, { mobile: '+7 900 123-45-67' });
+    await api.post(`/v2/customers/${newer.id}/subscriptions`, { subscriptions: [{ channel: 'SMS', priority: 'BULK', type: 'OPTOUT' }] }, org);
+    // Two records of one address, in both spellings: 11:00 opt-out, 10:00 opt-out.
+    await api.put(`/v1/customers/${older.id}/consents`, { channel: 'SMS', topic: 'NEWS', status: 'OPTOUT', address: '89001234567', occurredAt: '2026-03-01T11:00:00Z' }, org);
+    await api.put(`/v1/customers/${older.id}/consents`, { channel: 'SMS', topic: 'NEWS', status: 'OPTIN', address: '+79001234567', occurredAt: '2026-03-01T10:00:00Z' }, org);
+
+    const change = await setRegion(org, 'RU');
+    expect(change.respelled.sharedIdentifiers).toEqual([{ orgId: org.orgId, customerIds: [older.id, newer.id] }]);
+
+    const ask = await api.post(
+      '/v1/consent/decisions',
+      { questions: [{ identifier: { type: 'mobile', value: '+7 900 123-45-67' }, channel: 'SMS', topic: 'BULK' }, { customerId: newer.id, channel: 'SMS', topic: 'BULK' }] },
+      org,
+    );
+    expect(ask.body.decisions).toEqual([
+      expect.objectContaining({ customerId: older.id, allowed: false }),
+      expect.objectContaining({ customerId: older.id, mergedInto: older.id, allowed: false }),
+    ]);
+    // The two spellings of one address are one record now: the 11:00 opt-out, restated in the ledger.
+    const news = await api.get(`/v1/customers/${older.id}/consent?channel=SMS&topic=NEWS&address=89001234567`, org);
+    expect(news.body).toMatchObject({ allowed: false, decidedBy: { address: '+79001234567', occurredAt: '2026-03-01T11:00:00.000Z' } });
+    expect(news.body.decidedBy.ledgerEntry).toMatchObject({ dialect: 'system', reason: 'address-respelled', proof: { respelledFrom: ['89001234567'], phoneRegion: 'RU' } });
+    expect((await verifyConsentLedger(api.dataSource, [org.orgId])).mismatches).toEqual([]);
   });
 
   it("answers each dialect's validation error for what cannot be a phone number", async () => {

@@ -42,10 +42,10 @@ async function withApp<T>(work: (app: { get: <S>(type: new (...args: any[]) => S
 const withOrgs = <T>(work: (orgs: OrgsService) => Promise<T>) => withApp((app) => work(app.get(OrgsService)));
 
 /** Replays the ledger and prints what disagrees with the stored state; 1 when anything does. */
-async function verifyConsent(slug: string | undefined, defaultPhoneRegion: string | undefined): Promise<number> {
+async function verifyConsent(slug: string | undefined): Promise<number> {
   const report = await withApp(async (app) => {
     const orgIds = slug ? [(await app.get(OrgsService).findBySlug(slug)).id] : undefined;
-    return verifyConsentLedger(app.get(DataSource), orgIds, defaultPhoneRegion);
+    return verifyConsentLedger(app.get(DataSource), orgIds);
   });
   for (const m of report.mismatches) console.log(`MISMATCH org ${m.orgId} customer ${m.customerId} ${m.key}: ${m.problem}`);
   console.log(
@@ -97,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'consent:verify':
-      return verifyConsent(arg, config.defaultPhoneRegion);
+      return verifyConsent(arg);
   }
   console.error(USAGE);
   return 2;

@@ -42,3 +42,4 @@ export * from './callbacks/subscription-rules';
 export * from './callbacks/callbacks.service';
 export * from './callbacks/event-subscriptions.service';
 export * from './domain.module';
+export * from './customers/shared-identifiers';

@@ -4,7 +4,7 @@ import { ConsentStatus } from '../common/consent-status';
 import { consentKeyString } from './consent-key';
 import { ConsentRow } from './consent-store';
 import { judgeChange, TimedStatus } from './consent-timeline';
-import { normalizeAddress } from './contact-address';
+import { RESPELLED_REASON } from './contact-address';
 
 /** One key whose stored state is not what its ledger replays to, or a ledger row that broke the time rule. */
 export interface ConsentMismatch {
@@ -29,6 +29,9 @@ interface LedgerRowRead {
   account_id: string;
   address: string;
   status: ConsentStatus;
+  dialect: string;
+  reason: string | null;
+  proof: Record<string, unknown> | null;
   occurred_at: Date | null;
   created_at: Date;
   superseded_by_occurred_at: Date | null;
@@ -48,20 +51,16 @@ const CUSTOMERS_PER_BATCH = 500;
  * written, through the same time rule the writes use, and compares the result with the stored
  * state. A row not marked superseded must be one the rule applies; a superseded row must be one
  * it refuses; every key's stored status, time and deciding ledger row must be the replay's.
- * Rows from before changes carried a time replay with the time they were written.
+ * Rows from before changes carried a time replay as applied, with the time they were written; a
+ * key respelled by the normalization starts afresh at the row that restated it.
  */
-export async function verifyConsentLedger(
-  dataSource: DataSource,
-  orgIds?: string[],
-  defaultPhoneRegion?: string,
-): Promise<VerifyReport> {
-  const orgs: Array<{ id: string; phone_region: string | null }> = await dataSource.query(
-    'SELECT id, phone_region FROM orgs WHERE $1::uuid[] IS NULL OR id = ANY($1::uuid[]) ORDER BY id',
+export async function verifyConsentLedger(dataSource: DataSource, orgIds?: string[]): Promise<VerifyReport> {
+  const orgs: Array<{ id: string }> = await dataSource.query(
+    'SELECT id FROM orgs WHERE $1::uuid[] IS NULL OR id = ANY($1::uuid[]) ORDER BY id',
     [orgIds ?? null],
   );
   const report: VerifyReport = { customers: 0, keys: 0, ledgerRows: 0, mismatches: [] };
-  for (const { id: orgId, phone_region } of orgs) {
-    const region = phone_region ?? defaultPhoneRegion;
+  for (const { id: orgId } of orgs) {
     let after = 0;
     for (;;) {
       const customers: Array<{ id: string }> = await dataSource.query(
@@ -71,22 +70,17 @@ export async function verifyConsentLedger(
       if (customers.length === 0) break;
       const ids = customers.map((c) => c.id);
       after = Number(ids[ids.length - 1]);
-      await verifyBatch(dataSource, orgId, region, ids, report);
+      await verifyBatch(dataSource, orgId, ids, report);
       report.customers += ids.length;
     }
   }
   return report;
 }
 
-async function verifyBatch(
-  dataSource: DataSource,
-  orgId: string,
-  phoneRegion: string | undefined,
-  customerIds: string[],
-  report: VerifyReport,
-): Promise<void> {
+async function verifyBatch(dataSource: DataSource, orgId: string, customerIds: string[], report: VerifyReport): Promise<void> {
   const ledger: LedgerRowRead[] = await dataSource.query(
-    `SELECT id, customer_id, channel, topic, account_id, address, status, occurred_at, created_at, superseded_by_occurred_at
+    `SELECT id, customer_id, channel, topic, account_id, address, status, dialect, reason, proof, occurred_at, created_at,
+       superseded_by_occurred_at
      FROM consent_ledger WHERE org_id = $1 AND customer_id = ANY($2::bigint[]) ORDER BY id`,
     [orgId, customerIds],
   );
@@ -98,24 +92,35 @@ async function verifyBatch(
   report.ledgerRows += ledger.length;
   const mismatch = (customerId: string, key: string, problem: string) =>
     report.mismatches.push({ orgId, customerId: Number(customerId), key, problem });
-  // A ledger address may predate the one spelling per address: the state is keyed by its normal
-  // form, in the org's region (normalizing is idempotent, so rows already in it stay as they are).
   const keyOf = (r: { customer_id: string; channel: Channel; topic: string; account_id: string; address: string }) =>
-    `${r.customer_id}:${consentKeyString({ channel: r.channel, topic: r.topic, accountId: r.account_id, address: normalizeAddress(r.channel, r.address, phoneRegion) })}`;
+    `${r.customer_id}:${consentKeyString({ channel: r.channel, topic: r.topic, accountId: r.account_id, address: r.address })}`;
 
-  const replayed = replayLegacyRows(ledger.filter((r) => r.occurred_at === null), keyOf);
-  for (const row of ledger.filter((r) => r.occurred_at !== null)) {
+  const replayed = new Map<string, Replayed>();
+  for (const row of ledger) {
     const key = keyOf(row);
-    const current = replayed.get(key) ?? null;
-    const change = { status: row.status, occurredAt: row.occurred_at! };
-    const verdict = judgeChange(current, change, true);
-    if (row.superseded_by_occurred_at !== null && verdict !== 'superseded') {
-      mismatch(row.customer_id, key, `ledger ${row.id} is marked superseded, but the time rule applies it`);
+    const written: Replayed = { status: row.status, occurredAt: row.occurred_at ?? row.created_at, ledgerId: Number(row.id) };
+    if (row.dialect === 'system' && row.reason === RESPELLED_REASON) {
+      // The key starts afresh under its new spelling; the spellings it absorbed are gone.
+      replayed.set(key, written);
+      for (const address of (row.proof?.respelledFrom as string[] | undefined) ?? []) replayed.delete(keyOf({ ...row, address }));
+      continue;
     }
-    if (row.superseded_by_occurred_at === null && verdict === 'superseded') {
+    if (row.occurred_at === null) {
+      // Written before changes carried a time: every row was applied as it came.
+      replayed.set(key, written);
+      continue;
+    }
+    const verdict = judgeChange(replayed.get(key) ?? null, written, true);
+    if (row.superseded_by_occurred_at !== null) {
+      if (verdict !== 'superseded') mismatch(row.customer_id, key, `ledger ${row.id} is marked superseded, but the time rule applies it`);
+      continue;
+    }
+    if (verdict === 'superseded') {
       mismatch(row.customer_id, key, `ledger ${row.id} changed the state, but happened before the change that had set it`);
+    } else if (verdict === 'unchanged') {
+      mismatch(row.customer_id, key, `ledger ${row.id} restates the state without a later time: nothing should have been written`);
     }
-    if (row.superseded_by_occurred_at === null) replayed.set(key, { ...change, ledgerId: Number(row.id) });
+    replayed.set(key, written);
   }
 
   const stored = new Map(states.map((s) => [keyOf(s), s]));
@@ -140,30 +145,3 @@ async function verifyBatch(
   }
 }
 
-/**
- * Rows written before changes carried a time (occurred_at NULL) replay as they were applied then:
- * each spelling of an address followed its last row. Spellings that now read as one address were
- * joined by the migration that respelled them, the newest (on equal times the opt-out) winning;
- * the replay joins them by the same rule.
- */
-function replayLegacyRows(rows: LedgerRowRead[], keyOf: (row: LedgerRowRead) => string): Map<string, Replayed> {
-  const lastPerSpelling = new Map<string, LedgerRowRead>();
-  for (const row of rows) lastPerSpelling.set(`${keyOf(row)}|${row.address}`, row);
-  const replayed = new Map<string, Replayed>();
-  for (const row of lastPerSpelling.values()) {
-    const key = keyOf(row);
-    const candidate: Replayed = { status: row.status, occurredAt: row.created_at, ledgerId: Number(row.id) };
-    const current = replayed.get(key);
-    if (!current || outranks(candidate, current)) replayed.set(key, candidate);
-  }
-  return replayed;
-}
-
-/** The migration's order between spellings of one address: newest, then forbidding, then last written. */
-function outranks(a: Replayed, b: Replayed): boolean {
-  const byTime = a.occurredAt.getTime() - b.occurredAt.getTime();
-  if (byTime !== 0) return byTime > 0;
-  const forbids = (r: Replayed) => (r.status === ConsentStatus.OPTIN ? 0 : 1);
-  if (forbids(a) !== forbids(b)) return forbids(a) > forbids(b);
-  return a.ledgerId > b.ledgerId;
-}

@@ -15,3 +15,10 @@ export function normalizeAddress(channel: Channel, address: string, region?: str
   if (PHONE_CHANNELS.includes(channel)) return normalizePhoneNumber(address, region);
   return address.trim();
 }
+
+/**
+ * The reason on the ledger row that restates a consent record under its new spelling, after
+ * stored addresses were respelled (a migration, an org's new phone region): its proof names the
+ * spellings it absorbed.
+ */
+export const RESPELLED_REASON = 'address-respelled';

@@ -4,7 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { toPhoneRegion } from '../common/contact-spelling';
 import { conflict, DomainError, ErrorCodes, invalid, notFound } from '../common/domain-error';
-import { normalizeStoredContacts, RespellingCount } from '../customers/stored-contacts';
+import { CustomerMergeService } from '../customers/customer-merge.service';
+import { respellStoredContacts } from '../customers/shared-identifiers';
+import { RespellingReport } from '../customers/stored-contacts';
+import { EventNotifier } from '../events/event-notifier';
 import { generateApiKey, hashApiKey, keyPrefix, sameHash } from './api-key-secret';
 import { ApiKey } from './api-key.entity';
 import { Org } from './org.entity';
@@ -23,8 +26,8 @@ export interface PhoneRegionChange {
   setting: string | null;
   /** The region requests of the org now use. */
   effective?: string;
-  /** Stored identifiers and consent addresses read again in the new region. */
-  respelled: Record<'customer_identifiers' | 'consents', RespellingCount>;
+  /** Stored identifiers and consent addresses read again in the new region, and who turned out to share one. */
+  respelled: RespellingReport;
 }
 
 export interface IssuedKey {
@@ -47,6 +50,8 @@ export class OrgsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly merges: CustomerMergeService,
+    private readonly notifier: EventNotifier,
   ) {}
 
   async createOrg(slug: string, presetKey?: string): Promise<IssuedKey> {
@@ -96,15 +101,22 @@ export class OrgsService {
     if (setting === undefined) {
       throw invalid(ErrorCodes.INVALID_PHONE_REGION, `${region} is not a region code such as RU or IN`);
     }
-    const respelled = await this.dataSource.transaction(async (manager) => {
+    const effective = setting ?? this.config.defaultPhoneRegion;
+    const { respelled, eventIds } = await this.dataSource.transaction(async (manager) => {
       const org = await manager.findOneBy(Org, { slug });
       if (!org) throw notFound(ErrorCodes.ORG_NOT_FOUND, `Org ${slug} not found`);
       await manager.update(Org, { id: org.id }, { phoneRegion: setting });
-      return normalizeStoredContacts(manager, { orgId: org.id, defaultRegion: this.config.defaultPhoneRegion });
+      // Two customers now holding one number are one person: they are merged, every opt-out kept.
+      const { report, eventIds } = await respellStoredContacts(manager, this.merges, {
+        orgId: org.id,
+        defaultRegion: this.config.defaultPhoneRegion,
+      });
+      return { respelled: report, eventIds };
     });
+    await this.notifier.eventsCommitted(eventIds);
     // This process sees the change at once; others within KEY_CACHE_MS.
     this.keyCache.clear();
-    return { orgSlug: slug, setting, effective: setting ?? this.config.defaultPhoneRegion, respelled };
+    return { orgSlug: slug, setting, effective, respelled };
   }
 
   /**
