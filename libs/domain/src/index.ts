@@ -23,7 +23,7 @@ export * from './consents/consent-key';
 export * from './consents/consents.service';
 export * from './consents/consent-decisions.service';
 export * from './consents/consent-history';
-export * from './consents/customer-references';
+export * from './customers/customer-references';
 export * from './consents/consent-precedence';
 export * from './consents/contact-address';
 export * from './consents/consent-verifier';

@@ -8,7 +8,7 @@ import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
 import { ChannelPrecedence, decideConsent, decideWithoutAddress, Precedence } from './consent-precedence';
 import { Consent } from './consent.entity';
 import { normalizeAddress } from './contact-address';
-import { CustomerReference, OrgScope, resolveCustomerReferences } from './customer-references';
+import { CustomerReference, OrgScope, resolveCustomerReferences } from '../customers/customer-references';
 import { DecisionKey, DecisionRecords, readDecisionRecords, readLedgerEntries } from './decision-records';
 
 /** "May I send on this channel and topic, to this address?" */

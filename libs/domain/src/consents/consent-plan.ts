@@ -60,11 +60,12 @@ export function planChanges(before: StoredConsent[], changes: ConsentChange[], o
     const address = normalizeAddress(asked.channel, asked.address, options.phoneRegion);
     const key = consentKeyString({ ...asked, address });
     const current = state.get(key) ?? null;
-    const status = asked.keepRecordedStatus && current ? current.status : asked.status;
+    // A status kept as recorded says nothing new, and so has no time of its own to record.
+    const keptAsRecorded = asked.keepRecordedStatus === true && current !== null;
+    const status = keptAsRecorded ? current.status : asked.status;
     const change: PlannedChange = { ...asked, address, status, occurredAt: asked.occurredAt ?? options.occurredAt };
     const previousStatus = current?.status ?? null;
-    // A status kept as recorded says nothing new, and so has no time of its own to record.
-    const verdict = asked.keepRecordedStatus && current ? 'unchanged' : judgeChange(current, change, options.createMissing);
+    const verdict = keptAsRecorded ? 'unchanged' : judgeChange(current, change, options.createMissing);
     if (verdict === 'unchanged') {
       plan.unchanged.push({ index, change, previousStatus });
       return;

@@ -11,9 +11,8 @@ import { consentEventType } from '../events/event-catalogue';
 import { EventNotifier } from '../events/event-notifier';
 import { NewEvent } from '../events/outbox';
 import { CustomerIdentity, CustomersService } from '../customers/customers.service';
-import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
 import { ConsentKey } from './consent-key';
-import { ConsentChange, PlannedChange, PlannedWrite, planChanges } from './consent-plan';
+import { ConsentChange, ConsentPlan, PlannedChange, PlannedWrite, planChanges } from './consent-plan';
 import { LedgerRow, lockCustomerConsents, readConsentSnapshot, Sql, StoredConsent, versionStill, writeConsentChanges } from './consent-store';
 import { effectiveTime, TimedStatus } from './consent-timeline';
 import { Consent } from './consent.entity';
@@ -211,21 +210,12 @@ export class ConsentsService {
       },
     );
     const writes = command.recordSuperseded === false ? plan.writes.filter((w) => w.verdict !== 'superseded') : plan.writes;
-    const outcome: ConsentOutcome = {
-      customerId,
-      mergedFrom: customerId === command.customerId ? null : command.customerId,
-      applied: [],
-      unchanged: plan.unchanged.map((u) => ({ ...u, ledgerId: null })),
-      superseded: plan.writes.flatMap((w) =>
-        w.verdict === 'superseded' ? [{ index: w.index, change: w.change, current: w.current!, ledgerId: null }] : [],
-      ),
-      before,
-    };
+    const context = { customerId, mergedFrom: customerId === command.customerId ? null : command.customerId, before };
     if (writes.length === 0) {
       // Nothing to write. Still, a writer holding the customer's lock may be about to commit a
       // change this request would have undone: wait for it, and decide again if it moved.
       if (expectedVersion !== null && !(await versionStill(sql, actor.orgId, customerId, expectedVersion))) return 'conflict';
-      return outcome;
+      return outcomeOf(plan, new Map(), context);
     }
 
     const emit = command.emitEvents !== false;
@@ -247,27 +237,12 @@ export class ConsentsService {
       expectedVersion,
     );
     if (ledgerIds.length === 0) return 'conflict';
-    return recordLedgerIds(outcome, writes, ledgerIds, eventIds);
+    return outcomeOf(plan, new Map(writes.map((w, i) => [w.index, { ledgerId: ledgerIds[i], eventId: eventIds[i] }])), context);
   }
 
   /** Every consent record of a customer. */
   async states(orgId: string, customerId: number): Promise<Consent[]> {
     return this.dataSource.getRepository(Consent).find({ where: { orgId, customerId }, order: { id: 'ASC' } });
-  }
-
-  /** The ledger of a customer, newest first. */
-  async ledger(
-    orgId: string,
-    customerId: number,
-    page: { limit: number; offset: number },
-  ): Promise<{ total: number; entries: ConsentLedgerEntry[] }> {
-    const [entries, total] = await this.dataSource.getRepository(ConsentLedgerEntry).findAndCount({
-      where: { orgId, customerId },
-      order: { id: 'DESC' },
-      take: page.limit,
-      skip: page.offset,
-    });
-    return { total, entries };
   }
 
   private eventFor(actor: ActorContext, command: ConsentCommand, customerId: number, write: PlannedWrite, id: string): NewEvent {
@@ -321,24 +296,30 @@ function toLedgerRow(write: PlannedWrite, eventId: string | null): LedgerRow {
   };
 }
 
-/** Files each written row's ledger id (and event id) under what it turned out to be. */
-function recordLedgerIds(
-  outcome: ConsentOutcome,
-  writes: PlannedWrite[],
-  ledgerIds: number[],
-  eventIds: Array<string | null>,
+/**
+ * What the command did, item by item, from its plan and the ids of the rows written (by item
+ * index; an item missing there was not written).
+ */
+function outcomeOf(
+  plan: ConsentPlan,
+  written: Map<number, { ledgerId: number; eventId: string | null }>,
+  context: Pick<ConsentOutcome, 'customerId' | 'mergedFrom' | 'before'>,
 ): ConsentOutcome {
-  const superseded = new Map(outcome.superseded.map((s) => [s.index, s]));
-  writes.forEach((w, i) => {
-    const ledgerId = ledgerIds[i];
-    if (w.verdict === 'apply') {
-      outcome.applied.push({ index: w.index, change: w.change, previousStatus: w.previousStatus, ledgerId, eventId: eventIds[i] });
-    } else if (w.verdict === 'reaffirm') {
-      outcome.unchanged.push({ index: w.index, change: w.change, previousStatus: w.previousStatus, ledgerId });
-    } else {
-      superseded.get(w.index)!.ledgerId = ledgerId;
-    }
-  });
-  outcome.unchanged.sort((a, b) => a.index - b.index);
-  return outcome;
+  const ledgerIdOf = (index: number) => written.get(index)?.ledgerId ?? null;
+  const ofVerdict = (verdict: PlannedWrite['verdict']) => plan.writes.filter((w) => w.verdict === verdict);
+  return {
+    ...context,
+    applied: ofVerdict('apply').map((w) => ({
+      index: w.index,
+      change: w.change,
+      previousStatus: w.previousStatus,
+      ledgerId: ledgerIdOf(w.index)!,
+      eventId: written.get(w.index)?.eventId ?? null,
+    })),
+    unchanged: [
+      ...plan.unchanged.map((u) => ({ ...u, ledgerId: null })),
+      ...ofVerdict('reaffirm').map((w) => ({ index: w.index, change: w.change, previousStatus: w.previousStatus, ledgerId: ledgerIdOf(w.index) })),
+    ].sort((a, b) => a.index - b.index),
+    superseded: ofVerdict('superseded').map((w) => ({ index: w.index, change: w.change, current: w.current!, ledgerId: ledgerIdOf(w.index) })),
+  };
 }

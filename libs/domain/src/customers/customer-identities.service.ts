@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ActorContext } from '../common/actor';
 import { conflict, ErrorCodes, notFound } from '../common/domain-error';
 import { CustomerIdentifier } from './customer-identifier.entity';
-import { IdentifierValue, ResolvedCustomer } from '../consents/customer-references';
+import { IdentifierValue, ResolvedCustomer } from './customer-references';
 import { ConsentConflict, CustomerMergeService, readAgainIfMerged } from './customer-merge.service';
 import { CustomersService } from './customers.service';
 import { normalizeIdentifierValue } from './identifier-value';

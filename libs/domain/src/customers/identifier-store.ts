@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { IdentifierValue } from '../consents/customer-references';
+import { IdentifierValue } from './customer-references';
 import { CustomerIdentifier } from './customer-identifier.entity';
 import { CustomerProfile } from './customer-profile.entity';
 

@@ -8,7 +8,7 @@ import { DEFAULT_CONSENT_STATUS } from '../common/consent-status';
 import { conflict, ErrorCodes, invalid } from '../common/domain-error';
 import { isDeadlock, isUniqueViolation } from '../common/pg-errors';
 import { ConsentsService } from '../consents/consents.service';
-import { ownersOfIdentifiers } from '../consents/customer-references';
+import { ownersOfIdentifiers } from '../customers/customer-references';
 import { effectiveTime } from '../consents/consent-timeline';
 import { consentOfEventType, EventTypeInfo, findEventType } from './event-catalogue';
 import { EventNotifier } from './event-notifier';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { poolQuery } from '../common/raw-client';
-import { normalizeIdentifierValue } from '../customers/identifier-value';
+import { normalizeIdentifierValue } from './identifier-value';
 
 /** An identifier a customer is known by, in any source: `{type: 'email', value: 'tom@example.com'}`. */
 export interface IdentifierValue {
