@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '@app/config';
+import { Logger } from '@nestjs/common';
 import { createApiApp } from './app.factory';
 
 async function main(): Promise<void> {
@@ -7,6 +8,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApiApp();
   await app.listen(config.apiPort, '0.0.0.0');
+  // Said once, so whoever started it knows where to send the first request.
+  new Logger('Api').log(`API listening on http://localhost:${config.apiPort} (OpenAPI at /docs)`);
 }
 
 main().catch((error) => {

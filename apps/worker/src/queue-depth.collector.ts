@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { WorkerMetrics } from './worker-metrics';
+import { DeliveryGaugeState, WorkerMetrics } from './worker-metrics';
 
 /** Fills the gauges (queue depths, deliveries by state) when /metrics is scraped. */
 @Injectable()
@@ -29,14 +29,13 @@ export class QueueDepthCollector {
   }
 
   private async collectDeliveries(): Promise<void> {
-    const rows: Array<{ state: string; n: number }> = await this.dataSource.query(
+    const rows: Array<{ state: DeliveryGaugeState; n: number }> = await this.dataSource.query(
       `SELECT CASE WHEN s.status = 'PAUSED' THEN 'HELD' ELSE 'PENDING' END AS state, count(*)::int AS n
        FROM deliveries d JOIN event_subscriptions s ON s.id = d.subscription_id
        WHERE d.state = 'PENDING' GROUP BY 1
        UNION ALL
        SELECT 'IN_FLIGHT', coalesce(sum(event_count), 0)::int FROM delivery_batches WHERE state = 'SENDING'`,
     );
-    this.metrics.deliveriesByState.reset();
-    for (const row of rows) this.metrics.deliveriesByState.set({ state: row.state }, row.n);
+    this.metrics.setDeliveriesByState(Object.fromEntries(rows.map((row) => [row.state, row.n])));
   }
 }

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+export const ATTEMPT_OUTCOMES = ['delivered', 'retry', 'failed'] as const;
+export const DELIVERY_GAUGE_STATES = ['PENDING', 'HELD', 'IN_FLIGHT'] as const;
+export type DeliveryGaugeState = (typeof DELIVERY_GAUGE_STATES)[number];
+
 /** The worker's Prometheus metrics, served on WORKER_PORT at /metrics. */
 @Injectable()
 export class WorkerMetrics {
@@ -48,5 +52,14 @@ export class WorkerMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'optline_worker_' });
+    // Every series exists from the start at 0: a rate() over a series that appears only at its
+    // first increment misses that increment, and a grep on a fresh stack would print nothing.
+    for (const outcome of ATTEMPT_OUTCOMES) this.attempts.inc({ outcome }, 0);
+    this.setDeliveriesByState({});
+  }
+
+  /** Sets every state's gauge, 0 for a state with no deliveries (a missing series is not a 0). */
+  setDeliveriesByState(counts: Partial<Record<DeliveryGaugeState, number>>): void {
+    for (const state of DELIVERY_GAUGE_STATES) this.deliveriesByState.set({ state }, counts[state] ?? 0);
   }
 }
