@@ -24,6 +24,15 @@ describe('unparseable bodies answer in each dialect', () => {
     expect(res.body).toMatchObject({ type: '', errorCode: expect.any(String), errorDetails: [] });
   });
 
+  it('Responsys, for a body too large or of a type no parser reads: a readable title, the code in errorCode', async () => {
+    const tooLarge = await api.post('/rest/api/v1.3/notifications/callbacks', 'x'.repeat(6 * 1024 * 1024), org);
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body).toMatchObject({ title: 'Payload too large', errorCode: 'PAYLOAD_TOO_LARGE' });
+    const unsupported = await api.post('/rest/api/v1.3/notifications/callbacks', '<a/>', org, { 'content-type': 'application/xml' });
+    expect(unsupported.status).toBe(415);
+    expect(unsupported.body).toMatchObject({ title: 'Unsupported media type', errorCode: 'UNSUPPORTED_MEDIA_TYPE' });
+  });
+
   it('Altcraft', async () => {
     const res = await api.post('/api/v1.1/subscriptions/set', broken, org);
     expect(res.status).toBe(400);

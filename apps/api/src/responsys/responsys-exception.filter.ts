@@ -38,6 +38,8 @@ const TITLES: Record<number, [title: string, errorCode: string]> = {
   [HttpStatus.UNAUTHORIZED]: ['Unauthorized', 'UNAUTHORIZED'],
   [HttpStatus.NOT_FOUND]: ['Object not found', 'OBJECT_NOT_FOUND'],
   [HttpStatus.CONFLICT]: ['Object already exists', 'OBJECT_ALREADY_EXISTS'],
+  [HttpStatus.PAYLOAD_TOO_LARGE]: ['Payload too large', 'PAYLOAD_TOO_LARGE'],
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: ['Unsupported media type', 'UNSUPPORTED_MEDIA_TYPE'],
   [HttpStatus.INTERNAL_SERVER_ERROR]: ['Internal server error', 'INTERNAL_SERVER_ERROR'],
 };
 
@@ -50,7 +52,7 @@ export interface ResponsysError {
 }
 
 export function responsysError(failure: Failure): ResponsysError {
-  const [title, errorCode] = TITLES[failure.status] ?? [HttpStatus[failure.status] ?? 'Error', failure.code];
+  const [title, errorCode] = TITLES[failure.status] ?? [readableTitle(failure.code), failure.code];
   const detail =
     failure.status === 401
       ? 'Unauthorized'
@@ -59,6 +61,12 @@ export function responsysError(failure: Failure): ResponsysError {
         : failure.message;
   const errorDetails = failure.issues.map((i) => ({ field: i.path, detail: i.message }));
   return { type: '', title, errorCode, detail, errorDetails };
+}
+
+/** `METHOD_NOT_ALLOWED` -> `Method not allowed`: a title is words, the code is in errorCode. */
+function readableTitle(code: string): string {
+  const words = code.replace(/_/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** Every Responsys route answers every failure (validation, 401, 404, 500) with Responsys's body. */
