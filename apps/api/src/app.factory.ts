@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig, loadConfig } from '@app/config';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { ApiModule } from './api.module';
+import { completeOpenApiDocument } from './openapi';
 import { OPTLINE_VERSION } from '@app/webhooks';
 
 /** Bodies above this are refused with 413 before any parsing work (v1.1 and ingest batches fit). */
@@ -32,11 +33,12 @@ export async function createApiApp(options: { logs?: boolean } = {}): Promise<Ne
       .setTitle('optline')
       .setDescription('Subscriptions and consent in the Capillary, Altcraft, WM and Responsys dialects, with signed webhooks.')
       .setVersion(OPTLINE_VERSION)
-      .addBasicAuth()
-      .addBearerAuth()
+      .addBasicAuth({ type: 'http', scheme: 'basic', description: 'org slug as the user name, API key as the password' })
+      // An optline key is opaque (ol_…), not a JWT: nothing in it can be decoded or checked offline.
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque API key', description: 'the API key itself' })
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  SwaggerModule.setup('docs', app, completeOpenApiDocument(document), { jsonDocumentUrl: 'docs/json' });
   await mountQueueDashboard(app, app.get<AppConfig>(APP_CONFIG));
   return app;
 }

@@ -5,15 +5,33 @@ import { ResponsysExceptionFilter } from '../responsys/responsys-exception.filte
 import { RESPONSYS_PREFIX } from '../responsys/responsys.prefix';
 import { WmExceptionFilter } from '../wm/wm-exception.filter';
 
+export type Dialect = 'responsys' | 'capillary' | 'altcraft' | 'wm' | 'native';
+
+/** Which vendor's error body a path answers in; everything else is optline's own (native). */
+const DIALECT_BY_PREFIX: ReadonlyArray<readonly [prefix: string, dialect: Exclude<Dialect, 'native'>]> = [
+  [`/${RESPONSYS_PREFIX}/`, 'responsys'],
+  ['/v2/customers', 'capillary'],
+  ['/v1.1/customer/', 'capillary'],
+  ['/api/v1.1/subscriptions/', 'altcraft'],
+  ['/api/v1/customers/', 'wm'],
+];
+
+export function dialectOfPath(path: string): Dialect {
+  return DIALECT_BY_PREFIX.find(([prefix]) => path.startsWith(prefix))?.[1] ?? 'native';
+}
+
+const FILTERS = {
+  responsys: new ResponsysExceptionFilter(),
+  capillary: new CapillaryExceptionFilter(),
+  altcraft: new AltcraftExceptionFilter(),
+  wm: new WmExceptionFilter(),
+};
+
 /**
  * Failures raised before a controller's own filter can run (a body that is not JSON, a body too
  * large, a path no route matches) reach only the global filter; under these prefixes it hands
  * them to the dialect's filter, so they still get that vendor's error body.
  */
-export const DIALECT_FILTER_BY_PREFIX: ReadonlyArray<readonly [prefix: string, filter: ExceptionFilter]> = [
-  [`/${RESPONSYS_PREFIX}/`, new ResponsysExceptionFilter()],
-  ['/v2/customers', new CapillaryExceptionFilter()],
-  ['/v1.1/customer/', new CapillaryExceptionFilter()],
-  ['/api/v1.1/subscriptions/', new AltcraftExceptionFilter()],
-  ['/api/v1/customers/', new WmExceptionFilter()],
-];
+export const DIALECT_FILTER_BY_PREFIX: ReadonlyArray<readonly [prefix: string, filter: ExceptionFilter]> = DIALECT_BY_PREFIX.map(
+  ([prefix, dialect]) => [prefix, FILTERS[dialect]] as const,
+);

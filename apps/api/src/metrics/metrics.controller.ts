@@ -1,14 +1,14 @@
 import { QueueName } from '@app/queues';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Queue } from 'bullmq';
 import { FastifyReply } from 'fastify';
 import { Gauge } from 'prom-client';
 import { Public } from '../auth/auth.decorators';
 import { ApiMetrics } from './api-metrics';
 
-@ApiExcludeController()
+@ApiTags('Health')
 @Public()
 @Controller('metrics')
 export class MetricsController {
@@ -28,6 +28,7 @@ export class MetricsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'Prometheus metrics of the API process (no key)' })
   @Header('cache-control', 'no-store')
   async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     for (const queue of [this.events, this.deliveries]) {
