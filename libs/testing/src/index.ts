@@ -10,3 +10,4 @@ export * from './notifications';
 export * from './queries';
 export * from './webhook-harness';
 export * from './cli';
+export * from './request-fuzzer';

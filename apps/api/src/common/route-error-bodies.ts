@@ -7,13 +7,14 @@ import { WmExceptionFilter } from '../wm/wm-exception.filter';
 
 /**
  * Failures raised before a controller's own filter can run (a body that is not JSON, a body too
- * large, a path no route matches) reach only the global filter; under these prefixes it hands
- * them to the dialect's filter, so they still get that vendor's error body.
+ * large, a path no route matches, a URL Fastify cannot decode) reach only the global filter; under
+ * these prefixes it hands them to the dialect's filter, so every answer under a dialect's prefix
+ * gets that vendor's error body. Altcraft's `/api/v1.1/` is told from WM's `/api/v1/` by its slash.
  */
 export const DIALECT_FILTER_BY_PREFIX: ReadonlyArray<readonly [prefix: string, filter: ExceptionFilter]> = [
   [`/${RESPONSYS_PREFIX}/`, new ResponsysExceptionFilter()],
-  ['/v2/customers', new CapillaryExceptionFilter()],
-  ['/v1.1/customer/', new CapillaryExceptionFilter()],
-  ['/api/v1.1/subscriptions/', new AltcraftExceptionFilter()],
-  ['/api/v1/customers/', new WmExceptionFilter()],
+  ['/v2/', new CapillaryExceptionFilter()],
+  ['/v1.1/', new CapillaryExceptionFilter()],
+  ['/api/v1.1/', new AltcraftExceptionFilter()],
+  ['/api/v1/', new WmExceptionFilter()],
 ];

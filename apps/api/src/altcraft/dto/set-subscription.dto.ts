@@ -1,3 +1,4 @@
+import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -5,7 +6,6 @@ import {
   IsDefined,
   IsEmail,
   IsIn,
-  IsInt,
   IsIP,
   IsNotEmpty,
   IsOptional,
@@ -54,7 +54,7 @@ export class SetSubscriptionDto {
 
   @ApiProperty({ example: 1 })
   @Transform(integerString)
-  @IsInt()
+  @IsSafeInteger()
   @Min(1)
   db_id: number;
 
@@ -67,7 +67,7 @@ export class SetSubscriptionDto {
 
   @ApiProperty({ example: 1, description: 'The resource: the consent topic' })
   @Transform(integerString)
-  @IsInt()
+  @IsSafeInteger()
   @Min(1)
   resource_id: number;
 
@@ -83,7 +83,7 @@ export class SetSubscriptionDto {
   @ApiPropertyOptional({ example: 0 })
   @IsOptional()
   @Transform(integerString)
-  @IsInt()
+  @IsSafeInteger()
   priority?: number;
 
   @ApiPropertyOptional({ description: 'Registration date (proof)', example: '2024-05-01T10:00:00Z' })

@@ -1,3 +1,4 @@
+import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -5,7 +6,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   MaxLength,
@@ -75,13 +75,13 @@ export class UpdateSubscriptionsDto {
   @ApiPropertyOptional({ example: -1 })
   @IsOptional()
   @Transform(numericString)
-  @IsInt({ message: 'Invalid communication id', ...code(CapillaryCode.INVALID_REQUEST) })
+  @IsSafeInteger({ message: 'Invalid communication id', ...code(CapillaryCode.INVALID_REQUEST) })
   communicationId?: number;
 
   @ApiPropertyOptional({ example: -1 })
   @IsOptional()
   @Transform(numericString)
-  @IsInt({ message: (a) => `Invalid campaign id ${String(a.value)}`, ...code(CapillaryCode.INVALID_CAMPAIGN_ID) })
+  @IsSafeInteger({ message: (a) => `Invalid campaign id ${String(a.value)}`, ...code(CapillaryCode.INVALID_CAMPAIGN_ID) })
   campaignId?: number;
 
   @ApiPropertyOptional()

@@ -1,10 +1,10 @@
+import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsInt,
   IsNotEmpty,
   IsObject,
   IsOptional,
@@ -58,7 +58,7 @@ export class DecisionQuestionDto extends ConsentQuestionDto {
   @ApiPropertyOptional({ description: 'optline customer id; give this or identifier', example: 42 })
   @ValidateIf((q: DecisionQuestionDto) => q.customerId !== undefined || q.identifier === undefined)
   @NamesOneCustomer()
-  @IsInt()
+  @IsSafeInteger()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   customerId?: number;

@@ -1,3 +1,4 @@
+import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { EVENT_CHANNELS, IDENTIFIER_TYPES, INGESTIBLE_EVENT_TYPES, MAX_INGEST_EVENTS } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
@@ -6,7 +7,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsInt,
   IsISO8601,
   IsNotEmpty,
   IsObject,
@@ -60,7 +60,7 @@ export class IngestEventDto {
 
   @ApiPropertyOptional({ description: 'optline customer id; give this or identifier', example: 42 })
   @IsOptional()
-  @IsInt()
+  @IsSafeInteger()
   @Min(1)
   customerId?: number;
 

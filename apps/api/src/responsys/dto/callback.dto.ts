@@ -1,6 +1,7 @@
+import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsResponsysName } from './names';
 
 const MAX_URL = 2048;
@@ -92,7 +93,7 @@ export class CallbackDto {
 
   @ApiPropertyOptional({ description: 'Accepted for compatibility; optline batches per subscription (its batchSize)' })
   @IsOptional()
-  @IsInt()
+  @IsSafeInteger()
   @Min(1)
   @Max(200)
   batchSize?: number;
