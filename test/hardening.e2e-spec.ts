@@ -118,6 +118,16 @@ describe('hardening', () => {
     });
   });
 
+  it('an array where an object belongs is the dialect 400', async () => {
+    const res = await api.put(`/api/v1/customers/1/communication-preferences`, { preferences: [[]], audit_info: { modified_by: 'x' } }, org, wm);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ status: 'Failure', errors: [{ field: 'preferences', message: expect.stringMatching(/object/) }] });
+    for (const events of [[[]], [null]]) {
+      const ingest = await api.post('/v1/events', { events }, org);
+      expect(ingest.status).toBe(400);
+    }
+  });
+
   describe('NUL bytes and lone surrogates are refused as they arrive', () => {
     it('in a path parameter', async () => {
       const res = await api.get('/rest/api/v1.3/notifications/callbacks/a%00b', org);

@@ -1,3 +1,4 @@
+import { NestedObject } from '../../common/nested-object.validator';
 import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
@@ -15,7 +16,6 @@ import {
   Min,
   ValidateBy,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 import { booleanString, integerString, lowerCase, numberToString } from '../../common/transforms';
@@ -150,7 +150,7 @@ export class SetSubscriptionDto {
   @ApiPropertyOptional({ description: 'channel telegram_bot: { id }; channel whatsapp: { phone }', example: { id: 1 } })
   @on('telegram_bot', 'whatsapp')
   @IsDefined({ message: 'cc_data is required for this channel' })
-  @ValidateNested()
+  @NestedObject()
   @Type((help) => (String(help?.object?.channel).toLowerCase() === 'whatsapp' ? WhatsAppCcDataDto : TelegramCcDataDto))
   cc_data?: TelegramCcDataDto | WhatsAppCcDataDto;
 }

@@ -1,3 +1,4 @@
+import { NestedObject } from '../../common/nested-object.validator';
 import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
@@ -9,7 +10,6 @@ import {
   IsOptional,
   IsString,
   MaxLength,
-  ValidateNested,
 } from 'class-validator';
 import { CapillaryCode, code } from '../capillary-codes';
 import { CAPILLARY_CHANNEL_NAMES, PRIORITIES, SUBSCRIPTION_TYPES } from '../capillary-channels';
@@ -92,7 +92,7 @@ export class UpdateSubscriptionsDto {
 
   @ApiPropertyOptional({ type: ScopeDto })
   @IsOptional()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => ScopeDto)
   scope?: ScopeDto;
 
@@ -100,7 +100,7 @@ export class UpdateSubscriptionsDto {
   @IsArray()
   @ArrayMinSize(1, { message: 'No subscriptions passed', ...code(CapillaryCode.INVALID_REQUEST) })
   @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
+  @NestedObject({ each: true })
   @Type(() => SubscriptionItemDto)
   subscriptions: SubscriptionItemDto[];
 }

@@ -1,3 +1,4 @@
+import { NestedObject } from '../../common/nested-object.validator';
 import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { EVENT_CHANNELS, IDENTIFIER_TYPES, INGESTIBLE_EVENT_TYPES, MAX_INGEST_EVENTS } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -16,7 +17,6 @@ import {
   MaxLength,
   Min,
   ValidateBy,
-  ValidateNested,
 } from 'class-validator';
 import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 
@@ -66,7 +66,7 @@ export class IngestEventDto {
 
   @ApiPropertyOptional({ type: IdentifierDto, description: 'Give this or customerId' })
   @IsOptional()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => IdentifierDto)
   identifier?: IdentifierDto;
 
@@ -129,7 +129,7 @@ export class IngestEventsDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_INGEST_EVENTS)
-  @ValidateNested({ each: true })
+  @NestedObject({ each: true })
   @Type(() => IngestEventDto)
   events: IngestEventDto[];
 }

@@ -1,7 +1,8 @@
+import { NestedObject } from '../../common/nested-object.validator';
 import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsResponsysName } from './names';
 
 const MAX_URL = 2048;
@@ -47,7 +48,7 @@ export class CallbackAuthenticationDto {
 
   @ApiPropertyOptional({ type: BasicCredentialsDto, description: "Oracle's spelling" })
   @IsOptional()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => BasicCredentialsDto)
   data?: BasicCredentialsDto;
 }
@@ -87,7 +88,7 @@ export class CallbackDto {
 
   @ApiPropertyOptional({ type: CallbackAuthenticationDto })
   @IsOptional()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => CallbackAuthenticationDto)
   authentication?: CallbackAuthenticationDto;
 
