@@ -210,12 +210,19 @@ describe('native event ingest (POST /v1/events)', () => {
     expect((await eventsOf(customer.id)).map((e: { id: string }) => e.id)).toEqual(ids);
     expect(await ledgerOf(customer.id)).toHaveLength(1);
 
-    // An id taken by another org's event is refused, not silently shared.
+    // Another org's ids are another namespace: the same id is that org's own new event, and the
+    // answer says nothing about this org's (a 409 confirmed it existed and blocked the id).
     const other = await api.createOrg('ingest-other');
     const otherCustomer = await registerCustomer(api, other);
-    const stolen = await api.post('/v1/events', { events: [bounce(otherCustomer.id, { id: ids[1] })] }, other);
-    expect(stolen.status).toBe(409);
-    expect(stolen.body.error.code).toBe('EVENT_ID_TAKEN');
+    const same = await api.post('/v1/events', { events: [bounce(otherCustomer.id, { id: ids[1] })] }, other);
+    expect(same.status).toBe(202);
+    expect(same.body).toEqual({ accepted: 1, eventIds: [ids[1]], superseded: [] });
+    const owners = await api.dataSource.query('SELECT org_id, customer_id FROM events WHERE id = $1 ORDER BY seq', [ids[1]]);
+    expect(owners).toEqual([
+      { org_id: org.orgId, customer_id: String(customer.id) },
+      { org_id: other.orgId, customer_id: String(otherCustomer.id) },
+    ]);
+    expect((await eventsOf(customer.id)).map((e: { id: string }) => e.id)).toEqual(ids);
   });
 
   it('records an opt-out for a customer already opted out as an event, and in the ledger as a repeat that changes nothing', async () => {

@@ -1,5 +1,7 @@
 import { NestFactory } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -7,6 +9,8 @@ import { APP_CONFIG, AppConfig, loadConfig } from '@app/config';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { ApiModule } from './api.module';
 import { completeOpenApiDocument } from './openapi';
+import { useJsonBodyParser } from './common/json-body.parser';
+import { NativeExceptionFilter } from './common/native-exception.filter';
 import { OPTLINE_VERSION } from '@app/webhooks';
 
 /** Bodies above this are refused with 413 before any parsing work (v1.1 and ingest batches fit). */
@@ -19,11 +23,16 @@ export async function createApiApp(options: { logs?: boolean } = {}): Promise<Ne
     trustProxy: loadConfig().trustProxyHops || false,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // A URL Fastify cannot decode, or a path parameter over its 100 characters, is answered before
+    // any route runs: through the same filter as every other failure, in the dialect's body.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => new NativeExceptionFilter().catch(error, new ExecutionContextHost([request, reply])),
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule, adapter, {
     bufferLogs: true,
+    bodyParser: false,
     logger: options.logs === false ? false : undefined,
   });
+  useJsonBodyParser(app, BODY_LIMIT_BYTES);
   if (options.logs !== false) app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
 

@@ -11,3 +11,4 @@ export * from './queries';
 export * from './webhook-harness';
 export * from './cli';
 export * from './readme-steps';
+export * from './request-fuzzer';

@@ -28,13 +28,22 @@ for (const [net, prefix] of [
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
-  ['64:ff9b::', 96],
+  ['64:ff9b::', 96], // NAT64: wraps any IPv4 address
+  ['64:ff9b:1::', 48], // local-use NAT64
   ['::', 96], // IPv4-compatible (deprecated) addresses
   ['2001::', 32], // Teredo
   ['2002::', 16], // 6to4: can wrap a private IPv4 address
 ] as const) {
   FORBIDDEN.addSubnet(net, prefix, 'ipv6');
 }
+
+/**
+ * IPv4 addresses in IPv6 spelling: mapped (::ffff:7f00:1 is 127.0.0.1) and translated. Kept apart
+ * from FORBIDDEN because a BlockList matches every plain IPv4 address against a mapped rule.
+ */
+const IPV4_IN_IPV6 = new BlockList();
+IPV4_IN_IPV6.addSubnet('::ffff:0:0', 96, 'ipv6');
+IPV4_IN_IPV6.addSubnet('::ffff:0:0:0', 96, 'ipv6');
 
 export class CallbackUrlError extends Error {
   constructor(message: string) {
@@ -50,7 +59,8 @@ export function isForbiddenAddress(address: string): boolean {
   if (family === 6) {
     const mapped = address.toLowerCase().match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/);
     if (mapped) return FORBIDDEN.check(mapped[1], 'ipv4');
-    return FORBIDDEN.check(address, 'ipv6');
+    // Any other spelling of a wrapped IPv4 address is refused whole: no public host needs it.
+    return IPV4_IN_IPV6.check(address, 'ipv6') || FORBIDDEN.check(address, 'ipv6');
   }
   return true;
 }
@@ -74,6 +84,12 @@ export function parseCallbackUrl(raw: string): URL {
 }
 
 /**
+ * The one refusal, for every internal address: it never names the address, which would let a
+ * tenant resolve internal host names through optline.
+ */
+export const ADDRESS_NOT_ALLOWED = 'The address is not allowed';
+
+/**
  * Resolves the URL's host and refuses it when any address it resolves to is internal. Run at
  * creation; the sender repeats the check at connect time (see guardedLookup), so a later DNS
  * change cannot point a callback inside the network.
@@ -84,7 +100,7 @@ export async function assertCallbackUrlAllowed(raw: string, allowPrivate: boolea
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = isIP(host) ? [host] : await resolveAll(host);
   const bad = addresses.find(isForbiddenAddress);
-  if (bad) throw new CallbackUrlError(`The URL resolves to a private or internal address (${bad})`);
+  if (bad) throw new CallbackUrlError(ADDRESS_NOT_ALLOWED);
   return url;
 }
 
@@ -109,7 +125,7 @@ export function guardedLookup(hostname: string, options: object, callback: Looku
     (addresses) => {
       const bad = addresses.find((a) => isForbiddenAddress(a.address));
       if (bad) {
-        callback(Object.assign(new Error(`Refused internal address ${bad.address} for ${hostname}`), { code: 'EFORBIDDENADDR' }), []);
+        callback(Object.assign(new Error(ADDRESS_NOT_ALLOWED), { code: 'EFORBIDDENADDR' }), []);
         return;
       }
       if ((options as { all?: boolean }).all) callback(null, addresses);

@@ -1,6 +1,6 @@
 import { Agent, Dispatcher, request } from 'undici';
 import { isIP } from 'node:net';
-import { guardedLookup, isForbiddenAddress } from './url-guard';
+import { ADDRESS_NOT_ALLOWED, guardedLookup, isForbiddenAddress } from './url-guard';
 import { OPTLINE_VERSION } from './version';
 
 export const RESPONSE_SNIPPET_BYTES = 4096;
@@ -45,7 +45,7 @@ export class WebhookSender {
     const host = new URL(req.url).hostname.replace(/^\[|\]$/g, '');
     // An IP literal skips DNS, so the connect-time lookup would not see it: check it here.
     if (!this.options.allowPrivate && isIP(host) && isForbiddenAddress(host)) {
-      return { status: null, durationMs: 0, bodySnippet: null, error: `Refused internal address ${host}`, retryAfterSeconds: null };
+      return { status: null, durationMs: 0, bodySnippet: null, error: ADDRESS_NOT_ALLOWED, retryAfterSeconds: null };
     }
     try {
       const response = await request(req.url, {

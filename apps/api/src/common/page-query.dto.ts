@@ -1,13 +1,14 @@
+import { IsSafeInteger } from './safe-integer.validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional, Max, Min } from 'class-validator';
 
 /** `?limit=&offset=` for every paginated list: 20 by default, at most 200 a page. */
 export class PageQueryDto {
   @ApiPropertyOptional({ default: 20, maximum: 200 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
+  @IsSafeInteger()
   @Min(1)
   @Max(200)
   limit: number = 20;
@@ -15,7 +16,7 @@ export class PageQueryDto {
   @ApiPropertyOptional({ default: 0 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
+  @IsSafeInteger()
   @Min(0)
   offset: number = 0;
 }

@@ -1,11 +1,23 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { findTextDefect } from './request-text';
 import { flattenValidationErrors, RequestValidationError } from './request-validation.error';
 
 /**
  * Path parameters reach their own pipes as the caller wrote them: the stock pipe would turn
  * `0x1` or `1e3` into a number before a route's pipe could refuse it (`nativeCustomerId`).
+ * Every argument is first checked for text Postgres cannot store (a `%00` in a path or a query):
+ * bodies were checked as they were parsed, paths and queries are checked here, once for all routes.
  */
 class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const defect = metadata.type === 'body' ? undefined : findTextDefect(value);
+    if (defect) {
+      const path = [metadata.data, defect.path].filter(Boolean).join('.') || metadata.type;
+      throw new RequestValidationError([{ path, property: path, value: undefined, message: `${path} ${defect.message}` }]);
+    }
+    return super.transform(value, metadata);
+  }
+
   protected override transformPrimitive(value: unknown, metadata: ArgumentMetadata): unknown {
     return metadata.type === 'param' ? value : super.transformPrimitive(value, metadata);
   }

@@ -131,7 +131,7 @@ export class BatchesService {
                INSERT INTO delivery_batches (id, org_id, subscription_id, state, replay, event_count, attempt_count, next_attempt_at, lease_until)
                SELECT $1, $2, $3, 'SENDING', $4, count(*), 1, now(), now() + make_interval(secs => $5::float / 1000) FROM joined
              )
-             SELECT ${EVENT_COLUMNS} FROM joined j JOIN events e ON e.id = j.event_id ORDER BY j.id`,
+             SELECT ${EVENT_COLUMNS} FROM joined j JOIN events e ON e.org_id = $2 AND e.id = j.event_id ORDER BY j.id`,
       values: [batchId, sub.org_id, sub.id, replay, leaseMs, members.map((p) => p.id)],
     });
     return { kind: 'send', batch: { ...toBatch(sub, batchId, replay, 1, 0), events } };
@@ -140,7 +140,7 @@ export class BatchesService {
   /** The batch's events in delivery order. */
   async eventsOf(batchId: string): Promise<Array<Record<string, any>>> {
     return this.dataSource.query(
-      `SELECT ${EVENT_COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.batch_id = $1 ORDER BY d.id`,
+      `SELECT ${EVENT_COLUMNS} FROM deliveries d JOIN events e ON e.org_id = d.org_id AND e.id = d.event_id WHERE d.batch_id = $1 ORDER BY d.id`,
       [batchId],
     );
   }

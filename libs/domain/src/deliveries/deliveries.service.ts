@@ -112,7 +112,7 @@ export class DeliveriesService {
     const rows: unknown[] = await this.dataSource.query(
       `INSERT INTO deliveries (org_id, subscription_id, event_id, replay)
        SELECT d.org_id, d.subscription_id, d.event_id, true
-       FROM deliveries d JOIN delivery_batches b ON b.id = d.batch_id JOIN events e ON e.id = d.event_id
+       FROM deliveries d JOIN delivery_batches b ON b.id = d.batch_id JOIN events e ON e.org_id = d.org_id AND e.id = d.event_id
        WHERE d.subscription_id = $1 AND b.state = 'DELIVERED' AND NOT d.replay AND e.occurred_at >= $2
        ORDER BY d.id
        RETURNING id`,

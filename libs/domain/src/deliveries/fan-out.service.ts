@@ -48,9 +48,9 @@ export class FanOutService {
   private pass(limit: number): Promise<FanOutResult> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [FAN_OUT_LOCK]);
-      const events: Array<{ id: string; org_id: string; type: string; campaign_name: string | null }> =
+      const events: Array<{ id: string; seq: string; org_id: string; type: string; campaign_name: string | null }> =
         await manager.query(
-          `SELECT id, org_id, type, campaign_name FROM events
+          `SELECT id, seq, org_id, type, campaign_name FROM events
            WHERE fanned_out_at IS NULL ORDER BY seq LIMIT $1`,
           [limit],
         );
@@ -85,7 +85,8 @@ export class FanOutService {
         );
         inserted = result.length;
       }
-      await manager.query('UPDATE events SET fanned_out_at = now() WHERE id = ANY($1::uuid[])', [events.map((e) => e.id)]);
+      // By seq: an id is unique only within its org.
+      await manager.query('UPDATE events SET fanned_out_at = now() WHERE seq = ANY($1::bigint[])', [events.map((e) => e.seq)]);
       return {
         events: events.length,
         deliveries: inserted,

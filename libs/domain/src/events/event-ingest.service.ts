@@ -191,19 +191,14 @@ export class EventIngestService {
     return first.response;
   }
 
-  /** Caller ids already in this org's outbox (a retry); an id of another org's event is refused. */
+  /** Caller ids already in this org's outbox (a retry). Another org's ids are another namespace. */
   private async existingIds(manager: EntityManager, orgId: string, prepared: Prepared[]): Promise<Set<string>> {
     const ids = prepared.filter((p) => p.event.id !== undefined).map((p) => p.id);
     if (ids.length === 0) return new Set();
-    const rows: Array<{ id: string; org_id: string }> = await manager.query(
-      'SELECT id, org_id FROM events WHERE id = ANY($1::uuid[])',
-      [ids],
-    );
-    const foreign = rows.find((r) => r.org_id !== orgId);
-    if (foreign) {
-      const index = prepared.find((p) => p.id === foreign.id)!.index;
-      throw conflict(ErrorCodes.EVENT_ID_TAKEN, `events[${index}]: id ${foreign.id} is already taken`, { index });
-    }
+    const rows: Array<{ id: string }> = await manager.query('SELECT id FROM events WHERE org_id = $1 AND id = ANY($2::uuid[])', [
+      orgId,
+      ids,
+    ]);
     return new Set(rows.map((r) => r.id));
   }
 

@@ -14,7 +14,8 @@ export class OutboxEvent {
   @Column({ type: 'bigint', transformer: bigintToNumber, unique: true })
   seq: number;
 
-  @Column({ name: 'org_id', type: 'uuid' })
+  /** With id, the key: a caller's event id is unique within its org only. */
+  @PrimaryColumn({ name: 'org_id', type: 'uuid' })
   orgId: string;
 
   @Column()

@@ -43,6 +43,8 @@ export interface IssuedKey {
  */
 const KEY_CACHE_MS = 5000;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 @Injectable()
 export class OrgsService {
   private readonly keyCache = new Map<string, { key: AuthenticatedKey; until: number }>();
@@ -70,6 +72,8 @@ export class OrgsService {
   }
 
   async revokeKey(keyId: string): Promise<void> {
+    // Key ids are uuids: anything else names no key (and would be a raw Postgres error).
+    if (!UUID.test(keyId)) throw notFound(ErrorCodes.KEY_NOT_FOUND, `Active key ${keyId} not found`);
     const result = await this.dataSource
       .createQueryBuilder()
       .update(ApiKey)

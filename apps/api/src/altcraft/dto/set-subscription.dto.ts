@@ -1,3 +1,5 @@
+import { NestedObject } from '../../common/nested-object.validator';
+import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -5,7 +7,6 @@ import {
   IsDefined,
   IsEmail,
   IsIn,
-  IsInt,
   IsIP,
   IsNotEmpty,
   IsOptional,
@@ -15,7 +16,6 @@ import {
   Min,
   ValidateBy,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 import { booleanString, integerString, lowerCase, numberToString } from '../../common/transforms';
@@ -54,7 +54,7 @@ export class SetSubscriptionDto {
 
   @ApiProperty({ example: 1 })
   @Transform(integerString)
-  @IsInt()
+  @IsSafeInteger()
   @Min(1)
   db_id: number;
 
@@ -67,7 +67,7 @@ export class SetSubscriptionDto {
 
   @ApiProperty({ example: 1, description: 'The resource: the consent topic' })
   @Transform(integerString)
-  @IsInt()
+  @IsSafeInteger()
   @Min(1)
   resource_id: number;
 
@@ -83,7 +83,7 @@ export class SetSubscriptionDto {
   @ApiPropertyOptional({ example: 0 })
   @IsOptional()
   @Transform(integerString)
-  @IsInt()
+  @IsSafeInteger()
   priority?: number;
 
   @ApiPropertyOptional({ description: 'Registration date (proof)', example: '2024-05-01T10:00:00Z' })
@@ -150,7 +150,7 @@ export class SetSubscriptionDto {
   @ApiPropertyOptional({ description: 'channel telegram_bot: { id }; channel whatsapp: { phone }', example: { id: 1 } })
   @on('telegram_bot', 'whatsapp')
   @IsDefined({ message: 'cc_data is required for this channel' })
-  @ValidateNested()
+  @NestedObject()
   @Type((help) => (String(help?.object?.channel).toLowerCase() === 'whatsapp' ? WhatsAppCcDataDto : TelegramCcDataDto))
   cc_data?: TelegramCcDataDto | WhatsAppCcDataDto;
 }

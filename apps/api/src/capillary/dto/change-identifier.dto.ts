@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray } from 'class-validator';
+import { NestedObject } from '../../common/nested-object.validator';
 import { PlausibleWhenType } from '../../common/identifier-values';
 import { CapillaryCode, code } from '../capillary-codes';
 import { IdentifierDto } from './register-customer.dto';
@@ -19,7 +20,7 @@ const IdentifierList = () =>
     Transform(({ value }) => value ?? []),
     IsArray(),
     ArrayMaxSize(50),
-    ValidateNested({ each: true }),
+    NestedObject({ each: true }),
     Type(() => ChangedIdentifierDto),
   );
 

@@ -1,3 +1,4 @@
+import { NestedObject } from '../../common/nested-object.validator';
 import { IDENTIFIER_TYPES } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
@@ -11,7 +12,6 @@ import {
   IsOptional,
   IsString,
   MaxLength,
-  ValidateNested,
 } from 'class-validator';
 import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 import { CapillaryCode, code } from '../capillary-codes';
@@ -63,14 +63,14 @@ export class ProfileDto {
   @IsArray()
   @ArrayMinSize(1, { message: 'At least one identifier is required', ...code(CapillaryCode.INVALID_IDENTIFIER) })
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
+  @NestedObject({ each: true })
   @Type(() => IdentifierDto)
   identifiers: IdentifierDto[];
 
   @ApiPropertyOptional({ type: [CommChannelDto] })
   @IsOptional()
   @IsArray()
-  @ValidateNested({ each: true })
+  @NestedObject({ each: true })
   @Type(() => CommChannelDto)
   commChannels?: CommChannelDto[];
 
@@ -94,13 +94,13 @@ export class RegisterCustomerDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
+  @NestedObject({ each: true })
   @Type(() => ProfileDto)
   profiles: ProfileDto[];
 
   @ApiPropertyOptional({ type: LoyaltyInfoDto })
   @IsOptional()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => LoyaltyInfoDto)
   loyaltyInfo?: LoyaltyInfoDto;
 

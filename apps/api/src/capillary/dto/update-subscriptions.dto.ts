@@ -1,3 +1,5 @@
+import { NestedObject } from '../../common/nested-object.validator';
+import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -5,11 +7,9 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   MaxLength,
-  ValidateNested,
 } from 'class-validator';
 import { CapillaryCode, code } from '../capillary-codes';
 import { CAPILLARY_CHANNEL_NAMES, PRIORITIES, SUBSCRIPTION_TYPES } from '../capillary-channels';
@@ -75,13 +75,13 @@ export class UpdateSubscriptionsDto {
   @ApiPropertyOptional({ example: -1 })
   @IsOptional()
   @Transform(numericString)
-  @IsInt({ message: 'Invalid communication id', ...code(CapillaryCode.INVALID_REQUEST) })
+  @IsSafeInteger({ message: 'Invalid communication id', ...code(CapillaryCode.INVALID_REQUEST) })
   communicationId?: number;
 
   @ApiPropertyOptional({ example: -1 })
   @IsOptional()
   @Transform(numericString)
-  @IsInt({ message: (a) => `Invalid campaign id ${String(a.value)}`, ...code(CapillaryCode.INVALID_CAMPAIGN_ID) })
+  @IsSafeInteger({ message: (a) => `Invalid campaign id ${String(a.value)}`, ...code(CapillaryCode.INVALID_CAMPAIGN_ID) })
   campaignId?: number;
 
   @ApiPropertyOptional()
@@ -92,7 +92,7 @@ export class UpdateSubscriptionsDto {
 
   @ApiPropertyOptional({ type: ScopeDto })
   @IsOptional()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => ScopeDto)
   scope?: ScopeDto;
 
@@ -100,7 +100,7 @@ export class UpdateSubscriptionsDto {
   @IsArray()
   @ArrayMinSize(1, { message: 'No subscriptions passed', ...code(CapillaryCode.INVALID_REQUEST) })
   @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
+  @NestedObject({ each: true })
   @Type(() => SubscriptionItemDto)
   subscriptions: SubscriptionItemDto[];
 }

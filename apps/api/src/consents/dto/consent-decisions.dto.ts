@@ -1,10 +1,11 @@
+import { NestedObject } from '../../common/nested-object.validator';
+import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsInt,
   IsNotEmpty,
   IsObject,
   IsOptional,
@@ -14,7 +15,6 @@ import {
   Min,
   ValidateBy,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { numberToString } from '../../common/transforms';
 import { ConsentQuestionDto } from './consent-question.dto';
@@ -58,7 +58,7 @@ export class DecisionQuestionDto extends ConsentQuestionDto {
   @ApiPropertyOptional({ description: 'optline customer id; give this or identifier', example: 42 })
   @ValidateIf((q: DecisionQuestionDto) => q.customerId !== undefined || q.identifier === undefined)
   @NamesOneCustomer()
-  @IsInt()
+  @IsSafeInteger()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   customerId?: number;
@@ -66,7 +66,7 @@ export class DecisionQuestionDto extends ConsentQuestionDto {
   @ApiPropertyOptional({ type: CustomerIdentifierDto, description: 'Give this or customerId; its first registered owner in any source' })
   @IsOptional()
   @IsObject()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => CustomerIdentifierDto)
   identifier?: CustomerIdentifierDto;
 }
@@ -76,7 +76,7 @@ export class ConsentDecisionsDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_DECISION_QUESTIONS)
-  @ValidateNested({ each: true })
+  @NestedObject({ each: true })
   @Type(() => DecisionQuestionDto)
   questions: DecisionQuestionDto[];
 }

@@ -1,3 +1,5 @@
+import { NestedObject } from '../../common/nested-object.validator';
+import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { EVENT_CHANNELS, IDENTIFIER_TYPES, INGESTIBLE_EVENT_TYPES, MAX_INGEST_EVENTS } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
@@ -6,7 +8,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsInt,
   IsISO8601,
   IsNotEmpty,
   IsObject,
@@ -16,7 +17,6 @@ import {
   MaxLength,
   Min,
   ValidateBy,
-  ValidateNested,
 } from 'class-validator';
 import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 
@@ -60,13 +60,13 @@ export class IngestEventDto {
 
   @ApiPropertyOptional({ description: 'optline customer id; give this or identifier', example: 42 })
   @IsOptional()
-  @IsInt()
+  @IsSafeInteger()
   @Min(1)
   customerId?: number;
 
   @ApiPropertyOptional({ type: IdentifierDto, description: 'Give this or customerId' })
   @IsOptional()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => IdentifierDto)
   identifier?: IdentifierDto;
 
@@ -129,7 +129,7 @@ export class IngestEventsDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_INGEST_EVENTS)
-  @ValidateNested({ each: true })
+  @NestedObject({ each: true })
   @Type(() => IngestEventDto)
   events: IngestEventDto[];
 }

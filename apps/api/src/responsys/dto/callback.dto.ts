@@ -1,6 +1,8 @@
+import { NestedObject } from '../../common/nested-object.validator';
+import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsResponsysName } from './names';
 
 const MAX_URL = 2048;
@@ -46,7 +48,7 @@ export class CallbackAuthenticationDto {
 
   @ApiPropertyOptional({ type: BasicCredentialsDto, description: "Oracle's spelling" })
   @IsOptional()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => BasicCredentialsDto)
   data?: BasicCredentialsDto;
 }
@@ -86,13 +88,13 @@ export class CallbackDto {
 
   @ApiPropertyOptional({ type: CallbackAuthenticationDto })
   @IsOptional()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => CallbackAuthenticationDto)
   authentication?: CallbackAuthenticationDto;
 
   @ApiPropertyOptional({ description: 'Accepted for compatibility; optline batches per subscription (its batchSize)' })
   @IsOptional()
-  @IsInt()
+  @IsSafeInteger()
   @Min(1)
   @Max(200)
   batchSize?: number;

@@ -1,6 +1,7 @@
+import { NestedObject } from '../../common/nested-object.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { Allow, ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
 import { commaList, IsResponsysName } from './names';
 
 export class FilterValueDto {
@@ -20,7 +21,7 @@ export class FilterDto {
   @ApiProperty({ type: [FilterValueDto] })
   @IsArray()
   @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
+  @NestedObject({ each: true })
   @Type(() => FilterValueDto)
   values: FilterValueDto[];
 }
@@ -81,7 +82,7 @@ export class SubscriptionDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
+  @NestedObject({ each: true })
   @Type(() => FilterDto)
   filters?: FilterDto[];
 

@@ -1,3 +1,4 @@
+import { NestedObject } from '../../common/nested-object.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -10,7 +11,6 @@ import {
   IsOptional,
   IsString,
   MaxLength,
-  ValidateNested,
 } from 'class-validator';
 import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 import { numberToString, upperCase } from '../../common/transforms';
@@ -58,7 +58,7 @@ export class WmChannelDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
+  @NestedObject({ each: true })
   @Type((help) => (canonicalWmChannel(help?.object?.name) === 'Email' ? WmEmailSelectionDto : WmPhoneSelectionDto))
   selections: WmSelectionDto[];
 }
@@ -74,7 +74,7 @@ export class WmPreferenceDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
+  @NestedObject({ each: true })
   @Type(() => WmChannelDto)
   channels: WmChannelDto[];
 }
@@ -93,13 +93,13 @@ export class CommunicationPreferencesDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
+  @NestedObject({ each: true })
   @Type(() => WmPreferenceDto)
   preferences: WmPreferenceDto[];
 
   @ApiPropertyOptional({ type: WmAuditInfoDto })
   @IsOptional()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => WmAuditInfoDto)
   audit_info?: WmAuditInfoDto;
 }
