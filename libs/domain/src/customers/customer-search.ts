@@ -161,17 +161,19 @@ export function searchStatement(orgId: string, query: SearchQuery): { text: stri
   const branches = [...identifierBranches, nameBranch('first_name', 'firstName'), nameBranch('last_name', 'lastName')];
   const text = `
     WITH matched AS MATERIALIZED (
+      -- One row past the cap, to tell a truncated search from one that matched exactly the cap.
       SELECT row_number() OVER () AS n, m.* FROM (SELECT * FROM (${branches.join(' UNION ALL ')}) u LIMIT ${$.cap}) m
     ), found AS (
       SELECT DISTINCT m.customer_id FROM matched m
         JOIN customers c ON c.org_id = ${$.orgId} AND c.id = m.customer_id AND c.merged_into IS NULL
+       WHERE m.n <= ${SEARCH_MATCH_CAP}
     ), page AS (
       SELECT customer_id FROM found ORDER BY customer_id LIMIT ${$.limit} OFFSET ${$.offset}
     )
     SELECT (SELECT count(*) FROM matched)::int AS matched_rows, (SELECT count(*) FROM found)::int AS total, p.customer_id,
            (SELECT json_agg(json_build_object('field', m.field, 'identifier_type', m.identifier_type, 'value', m.value,
                                               'source', m.source, 'account_id', m.account_id) ORDER BY m.n)
-              FROM matched m WHERE m.customer_id = p.customer_id) AS matches
+              FROM matched m WHERE m.customer_id = p.customer_id AND m.n <= ${SEARCH_MATCH_CAP}) AS matches
       FROM (SELECT 1) AS one LEFT JOIN page p ON true
      ORDER BY p.customer_id`;
   return { text, values };
