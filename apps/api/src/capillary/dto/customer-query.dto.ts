@@ -1,7 +1,7 @@
 import { CUSTOMER_SOURCES, IDENTIFIER_TYPES, MULTI_ACCOUNT_SOURCES } from '@app/domain';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { integerString, trimmed } from '../../common/transforms';
 import { PageQueryDto } from '../../common/page-query.dto';
 import { IsPhoneNumberLike } from '../../common/phone-number.validator';
@@ -23,6 +23,16 @@ const IsKnownEmbed = () =>
     validator: {
       validate: (value) => unknownEmbeds(value).length === 0,
       defaultMessage: (args) => `Unknown embed ${unknownEmbeds(args?.value).join(', ')}: expected ${EMBEDS.join(', ')}`,
+    },
+  });
+
+/** One check, so that a missing q is one error: 1 to 100 characters after trimming. */
+const IsSearchText = () =>
+  ValidateBy({
+    name: 'isSearchText',
+    validator: {
+      validate: (value) => typeof value === 'string' && value.length >= 1 && value.length <= 100,
+      defaultMessage: () => 'q is required: the start of a name or identifier, 1 to 100 characters',
     },
   });
 
@@ -103,9 +113,7 @@ export class LookupQueryDto {
 export class SearchQueryDto extends PageQueryDto {
   @ApiProperty({ description: 'First name, last name or identifier value prefix, any case', example: 'tom' })
   @Transform(trimmed)
-  @IsString({ message: 'q is required' })
-  @IsNotEmpty({ message: 'q is required' })
-  @MaxLength(100)
+  @IsSearchText()
   q: string;
 
   @ApiPropertyOptional({ enum: [...CUSTOMER_SOURCES, 'ALL'], description: 'Narrows to one source; ALL (the default) searches every source' })
@@ -115,7 +123,7 @@ export class SearchQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ description: 'Required with WECHAT and FACEBOOK' })
   @ValidateIf(needsAccount)
-  @IsString()
+  // Only the page's 8045 when it is missing (a query value is a string whenever it is there).
   @IsNotEmpty({ message: 'Account id is not passed', ...code(CapillaryCode.ACCOUNT_ID_MISSING) })
   accountId?: string;
 
