@@ -17,6 +17,7 @@ import { createValidationPipe } from './common/validation.pipe';
 import { HealthModule } from './health/health.module';
 import { IdentitiesModule } from './identities/identities.module';
 import { loggerOptions } from './logger';
+import { LoyaltyModule } from './loyalty/loyalty.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ResponsysModule } from './responsys/responsys.module';
 import { WmModule } from './wm/wm.module';
@@ -38,6 +39,7 @@ import { WmModule } from './wm/wm.module';
     AltcraftModule,
     WmModule,
     IdentitiesModule,
+    LoyaltyModule,
   ],
   providers: [
     // Registered as app providers (not in main.ts) so the test app factory gets them too.

@@ -143,18 +143,26 @@ export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject 
   const schemas: Record<string, unknown> = { ...(document.components?.schemas ?? {}), WebhookBatch: WEBHOOK_BATCH };
   for (const [name, schema] of Object.values(ERROR_SCHEMAS)) schemas[name] = schema;
   for (const [path, operations] of Object.entries(document.paths)) {
-    for (const [method, operation] of Object.entries(operations as Record<string, { responses: Record<string, unknown> }>)) {
+    for (const [method, operation] of Object.entries(operations as Record<string, { responses: Record<string, { content?: unknown }> }>)) {
+      // A success body declared on the route itself (@ApiOkResponse with a DTO) is the more
+      // precise one and stays; otherwise this table gives it.
+      const declared = Object.entries(operation.responses).some(([code, r]) => /^2/.test(code) && r.content);
       const success = SUCCESS[`${method.toUpperCase()} ${path}`];
-      if (!success) continue; // the test names it
-      const [status, description, schema] = success;
-      const contentType = path === '/metrics' ? 'text/plain' : 'application/json';
-      const responses: Record<string, unknown> = { [status]: { description, content: { [contentType]: { schema } } } };
+      if (!declared && !success) continue; // the test names it
+      const responses: Record<string, unknown> = {};
+      if (!declared) {
+        const [status, description, schema] = success;
+        const contentType = path === '/metrics' ? 'text/plain' : 'application/json';
+        responses[status] = { description, content: { [contentType]: { schema } } };
+      }
       if (!path.startsWith('/health') && path !== '/metrics') {
         const error = { content: { 'application/json': { schema: ref(ERROR_SCHEMAS[dialectOfPath(path)][0]) } } };
         for (const [code, text] of Object.entries(ERROR_STATUSES)) responses[code] = { description: text, ...error };
       }
-      const kept = Object.fromEntries(Object.entries(operation.responses).filter(([code]) => !/^2/.test(code) || code === String(status)));
-      operation.responses = { ...kept, ...responses };
+      // Of the success answers, keep the declared ones with a body, or the one from the table.
+      const keeps = (code: string, r: { content?: unknown }) => !/^2/.test(code) || (declared ? r.content !== undefined : code === String(success[0]));
+      const kept = Object.fromEntries(Object.entries(operation.responses).filter(([code, r]) => keeps(code, r)));
+      operation.responses = { ...kept, ...(responses as typeof kept) };
     }
   }
   return {

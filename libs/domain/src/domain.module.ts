@@ -6,7 +6,10 @@ import { ConsentHistoryService } from './consents/consent-history';
 import { ConsentsService } from './consents/consents.service';
 import { CustomerIdentitiesService } from './customers/customer-identities.service';
 import { CustomerMergeService } from './customers/customer-merge.service';
+import { CustomerSearchService } from './customers/customer-search';
+import { CustomerUpdateService } from './customers/customer-update.service';
 import { CustomersService } from './customers/customers.service';
+import { LoyaltyService } from './loyalty/loyalty.service';
 import { EventIngestService } from './events/event-ingest.service';
 import { OrgsService } from './orgs/orgs.service';
 
@@ -18,6 +21,9 @@ const SERVICES = [
   ConsentHistoryService,
   CustomerMergeService,
   CustomerIdentitiesService,
+  CustomerUpdateService,
+  CustomerSearchService,
+  LoyaltyService,
   CallbacksService,
   EventSubscriptionsService,
   EventIngestService,

@@ -9,6 +9,7 @@ import { DeliveryAttempt } from './deliveries/delivery-attempt.entity';
 import { DeliveryBatch } from './deliveries/delivery-batch.entity';
 import { IngestRequest } from './events/ingest-request.entity';
 import { OutboxEvent } from './events/outbox-event.entity';
+import { LoyaltyProgram } from './loyalty/loyalty-program.entity';
 import { ApiKey } from './orgs/api-key.entity';
 import { Org } from './orgs/org.entity';
 
@@ -27,4 +28,5 @@ export const ENTITIES = [
   DeliveryBatch,
   DeliveryAttempt,
   IngestRequest,
+  LoyaltyProgram,
 ];

@@ -43,3 +43,7 @@ export * from './callbacks/callbacks.service';
 export * from './callbacks/event-subscriptions.service';
 export * from './domain.module';
 export * from './customers/shared-identifiers';
+export * from './customers/customer-update.service';
+export * from './customers/customer-search';
+export * from './loyalty/loyalty-program.entity';
+export * from './loyalty/loyalty.service';

@@ -1,7 +1,24 @@
-import { CustomerView, IdentifierChange, isMultiAccountSource, RegisterCustomer } from '@app/domain';
+import {
+  CustomerUpdate,
+  CustomerUpdateResult,
+  CustomerView,
+  IdentifierChange,
+  isMultiAccountSource,
+  RegisterCustomer,
+} from '@app/domain';
 import { CapillaryCode } from './capillary-codes';
 import { ChangeIdentifierDto } from './dto/change-identifier.dto';
+import { LookupQueryDto } from './dto/customer-query.dto';
 import { RegisterCustomerDto } from './dto/register-customer.dto';
+import { UpdateCustomerDto } from './dto/update-customer.dto';
+
+/** `?source=&accountId=&identifierName=&identifierValue=` as the domain's identifier query. */
+export const toIdentifierQuery = (query: LookupQueryDto) => ({
+  source: query.source,
+  accountId: query.accountId ?? '',
+  type: query.identifierName,
+  value: query.identifierValue,
+});
 
 /** Capillary's warning when a customer was joined to the one already holding an identifier. */
 export const mergedIntoWarning = (survivorId: number) => ({
@@ -20,8 +37,14 @@ export function toIdentifierChange(source: string, accountId: string | undefined
   };
 }
 
-export function toRegisterCommand(source: string, accountId: string | undefined, dto: RegisterCustomerDto): RegisterCustomer {
+export function toRegisterCommand(
+  source: string,
+  accountId: string | undefined,
+  dto: RegisterCustomerDto,
+  createdBy: string | null,
+): RegisterCustomer {
   return {
+    createdBy,
     source,
     accountId: accountId ?? '',
     loyaltyType: dto.loyaltyInfo?.loyaltyType,
@@ -36,6 +59,65 @@ export function toRegisterCommand(source: string, accountId: string | undefined,
   };
 }
 
+/** The account a profile lives in: single-account sources have one, ''. */
+const accountOf = (source: string, accountId: string | undefined) => (isMultiAccountSource(source) ? accountId ?? '' : '');
+
+/** Several profiles in one update for its one source are one profile, as in a registration. */
+export function toCustomerUpdate(source: string, accountId: string | undefined, dto: UpdateCustomerDto): CustomerUpdate {
+  const defined = <T>(values: Array<T | undefined>) => values.find((v) => v !== undefined);
+  const profiles = dto.profiles;
+  const fields = profiles.filter((p) => p.fields).map((p) => p.fields);
+  const channels = profiles.filter((p) => p.commChannels);
+  return {
+    source,
+    accountId: accountOf(source, accountId),
+    firstName: defined(profiles.map((p) => p.firstName)),
+    lastName: defined(profiles.map((p) => p.lastName)),
+    fields: fields.length ? Object.assign({}, ...fields) : undefined,
+    commChannels: channels.length ? channels.flatMap((p) => p.commChannels!.map((c) => ({ ...c }))) : undefined,
+    loyaltyType: dto.loyaltyInfo?.loyaltyType,
+    extendedFields: dto.extendedFields,
+    identifiers: profiles.flatMap((p) => p.identifiers ?? []).map(({ type, value }) => ({ type, value })),
+  };
+}
+
+/**
+ * What an update did not do, said as warnings: identifiers the profile does not hold (an update
+ * never adds them), a profile naming another source or account than the query's (the query's
+ * profile was updated), and a merged customer's id (its survivor was updated).
+ */
+export function updateWarnings(query: { source: string; accountId?: string }, dto: UpdateCustomerDto, result: CustomerUpdateResult) {
+  const warnings: Array<{ code: number; message: string }> = [];
+  if (result.mergedInto !== null) {
+    warnings.push({
+      code: CapillaryCode.CUSTOMER_MERGED,
+      message: `The customer is merged into another account with user id ${result.mergedInto}; that account was updated`,
+    });
+  }
+  for (const i of result.identifiersNotHeld) {
+    warnings.push({
+      code: CapillaryCode.NOT_CHANGED_BY_UPDATE,
+      message: `Identifier ${i.type} ${i.value} not added: identifiers cannot be updated with this API (use changeIdentifier)`,
+    });
+  }
+  const accountId = accountOf(query.source, query.accountId);
+  for (const p of dto.profiles) {
+    const otherSource = p.source !== undefined && p.source !== query.source;
+    const otherAccount = p.accountId !== undefined && isMultiAccountSource(query.source) && p.accountId !== accountId;
+    if (otherSource || otherAccount) {
+      warnings.push({
+        code: CapillaryCode.NOT_CHANGED_BY_UPDATE,
+        message: `Source cannot be modified: the profile in ${query.source}${accountId ? ` account ${accountId}` : ''} was updated, not ${p.source ?? query.source}${p.accountId ? ` account ${p.accountId}` : ''}`,
+      });
+    }
+  }
+  return warnings;
+}
+
+/** Who registered or changed a profile, in the page's attribution shape (an API key, by id). */
+const byKey = (apiKeyId: string | null) =>
+  apiKeyId === null ? undefined : { code: apiKeyId, description: '', name: apiKeyId, type: 'API_KEY' };
+
 /** GET /v2/customers/{id}, shaped as the page's sample. */
 export function toCustomerResponse(view: CustomerView) {
   const { customer } = view;
@@ -46,6 +128,8 @@ export function toCustomerResponse(view: CustomerView) {
       lastName: p.lastName ?? '',
       attribution: {
         createDate: p.createdAt.toISOString(),
+        createdBy: byKey(p.createdBy),
+        modifiedBy: byKey(p.modifiedBy),
         modifiedDate: p.updatedAt.toISOString(),
       },
       fields: p.fields,
@@ -60,7 +144,7 @@ export function toCustomerResponse(view: CustomerView) {
     loyaltyInfo: {
       loyaltyType: customer.loyaltyType,
       attributionV2: { createDate: customer.createdAt.toISOString(), modifiedDate: customer.updatedAt.toISOString() },
-    },
+    } as Record<string, unknown>,
     segments: {},
     extendedFields: customer.extendedFields,
     warnings: [] as unknown[],

@@ -14,6 +14,8 @@ const DOMAIN_CODES: Record<string, number> = {
   [ErrorCodes.IDENTIFIER_ALREADY_HELD]: CapillaryCode.PROFILE_IN_SAME_SOURCE,
   [ErrorCodes.IDENTIFIER_NOT_HELD]: CapillaryCode.INVALID_IDENTIFIER,
   [ErrorCodes.CUSTOMER_MERGED]: CapillaryCode.CUSTOMER_MERGED,
+  [ErrorCodes.PROFILE_CONFLICT]: CapillaryCode.PROFILE_IN_SAME_SOURCE,
+  [ErrorCodes.LOYALTY_DOWNGRADE]: CapillaryCode.LOYALTY_DOWNGRADE,
 };
 
 /** A route's own reading of domain codes, where its page numbers an error differently. */

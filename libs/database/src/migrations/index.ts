@@ -4,6 +4,7 @@ import { ConsentAddressType1763771000000 } from './1763771000000-consent-address
 import { Deliveries1763772000000 } from './1763772000000-deliveries';
 import { ConsentTimeAndMerge1764590000000 } from './1764590000000-consent-time-and-merge';
 import { NormalizedIdentity1764600000000 } from './1764600000000-normalized-identity';
+import { CustomerSearchAndLoyalty1764700000000 } from './1764700000000-customer-search-and-loyalty';
 import { OrgScopedEventIds1764720000000 } from './1764720000000-org-scoped-event-ids';
 
 /** Migrations in order. Listed explicitly so the build needs no glob and nothing is missed. */
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   Deliveries1763772000000,
   ConsentTimeAndMerge1764590000000,
   NormalizedIdentity1764600000000,
+  CustomerSearchAndLoyalty1764700000000,
   OrgScopedEventIds1764720000000,
 ];

@@ -31,6 +31,10 @@ export const ErrorCodes = {
   IDENTIFIER_TAKEN: 'IDENTIFIER_TAKEN',
   IDENTIFIERS_SPAN_CUSTOMERS: 'IDENTIFIERS_SPAN_CUSTOMERS',
   PROFILE_EXISTS: 'PROFILE_EXISTS',
+  /** An update's identifiers name another customer's profile in the same source. */
+  PROFILE_CONFLICT: 'PROFILE_CONFLICT',
+  /** A loyalty customer asked to become a non-loyalty one. */
+  LOYALTY_DOWNGRADE: 'LOYALTY_DOWNGRADE',
   // Identities and merges.
   /** The customer was merged into another (details.survivorId): it is read-only history now. */
   CUSTOMER_MERGED: 'CUSTOMER_MERGED',

@@ -109,6 +109,7 @@ export class CustomerMergeService {
     if (survivorId === victimId) throw new Error('a customer cannot be merged into itself');
     await this.lockCustomers(manager, actor.orgId, [survivorId, victimId]);
     await moveProfiles(manager, actor.orgId, survivorId, victimId);
+    await moveLoyaltyPrograms(manager, actor.orgId, survivorId, victimId);
     const { conflicts, eventIds } = await this.mergeConsent(manager, actor, survivorId, victimId);
     // One hop: whoever was merged into the victim now points at the survivor too.
     await manager.query('UPDATE customers SET merged_into = $3, updated_at = now() WHERE org_id = $1 AND merged_into = $2', [
@@ -191,6 +192,23 @@ async function moveProfiles(manager: EntityManager, orgId: string, survivorId: n
     await manager.delete(CustomerProfile, { id: victimProfile.id });
   }
   await manager.update(CustomerIdentifier, { orgId, customerId: victimId }, { customerId: survivorId });
+}
+
+/**
+ * The victim's points figures go to the survivor for each program the survivor has none of; for a
+ * program both have, the survivor's figures stay (the points engine writes one customer's figures
+ * per program and will write the survivor's from now on).
+ */
+async function moveLoyaltyPrograms(manager: EntityManager, orgId: string, survivorId: number, victimId: number): Promise<void> {
+  // A merge run by an older migration comes before the table exists.
+  const [{ exists }] = await manager.query("SELECT to_regclass('customer_loyalty_programs') IS NOT NULL AS exists");
+  if (!exists) return;
+  await manager.query(
+    `UPDATE customer_loyalty_programs v SET customer_id = $2
+      WHERE v.org_id = $1 AND v.customer_id = $3
+        AND NOT EXISTS (SELECT 1 FROM customer_loyalty_programs s WHERE s.org_id = $1 AND s.customer_id = $2 AND s.program_id = v.program_id)`,
+    [orgId, survivorId, victimId],
+  );
 }
 
 function foldProfile(survivor: CustomerProfile, victim: CustomerProfile): Partial<CustomerProfile> {

@@ -41,6 +41,14 @@ export class CustomerProfile {
   @Column({ name: 'comm_channels', type: 'jsonb', default: [] })
   commChannels: CommChannel[];
 
+  /** The API key that registered the profile; null for optline's own changes and older rows. */
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy: string | null;
+
+  /** The API key that changed the profile last (registration counts). */
+  @Column({ name: 'modified_by', type: 'uuid', nullable: true })
+  modifiedBy: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

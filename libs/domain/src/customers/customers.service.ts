@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { conflict, ErrorCodes, invalid, notFound } from '../common/domain-error';
+import { spelledCommChannel } from './comm-channels';
 import { CustomerIdentifier } from './customer-identifier.entity';
 import { CommChannel, CustomerProfile } from './customer-profile.entity';
 import { isMultiAccountSource } from './customer-sources';
@@ -23,6 +24,8 @@ export interface RegisterCustomer {
   profiles: NewProfile[];
   loyaltyType?: string;
   extendedFields?: Record<string, unknown>;
+  /** The API key registering (the profile's attribution); null for optline's own changes. */
+  createdBy?: string | null;
 }
 
 export interface RegisterResult {
@@ -62,7 +65,11 @@ export class CustomersService {
    * refused, and identifiers that point at two different customers cannot be merged.
    */
   async register(orgId: string, asked: RegisterCustomer, phoneRegion?: string): Promise<RegisterResult> {
-    const profiles = asked.profiles.map((p) => ({ ...p, identifiers: normalized(p.identifiers, phoneRegion) }));
+    const profiles = asked.profiles.map((p) => ({
+      ...p,
+      identifiers: normalized(p.identifiers, phoneRegion),
+      commChannels: p.commChannels?.map((c) => spelledCommChannel(c, phoneRegion)),
+    }));
     const command = { ...asked, profiles };
     const accountId = isMultiAccountSource(command.source) ? command.accountId : '';
     const identifiers = command.profiles.flatMap((p) => p.identifiers);
@@ -106,7 +113,7 @@ export class CustomersService {
             throw conflict(ErrorCodes.PROFILE_EXISTS, `Customer ${customer.id} already has a ${command.source} profile`);
           }
         }
-        await this.insertProfiles(manager, orgId, customer.id, command.source, accountId, command.profiles);
+        await this.insertProfiles(manager, orgId, customer.id, command.source, accountId, command.profiles, command.createdBy ?? null);
         return { customerId: customer.id, tagged };
       });
     } catch (error) {
@@ -216,6 +223,7 @@ export class CustomersService {
     source: string,
     accountId: string,
     profiles: NewProfile[],
+    createdBy: string | null = null,
   ): Promise<void> {
     // Several profiles in one request for one source are one profile: merge them.
     const merged: NewProfile = {
@@ -235,6 +243,8 @@ export class CustomersService {
         lastName: merged.lastName ?? null,
         fields: merged.fields ?? {},
         commChannels: merged.commChannels ?? [],
+        createdBy,
+        modifiedBy: createdBy,
       }),
     );
     if (merged.identifiers.length) {
