@@ -20,6 +20,7 @@ import { loggerOptions } from './logger';
 import { MetricsModule } from './metrics/metrics.module';
 import { ResponsysModule } from './responsys/responsys.module';
 import { WmModule } from './wm/wm.module';
+import { PersonModule } from './person/person.module';
 
 @Module({
   imports: [
@@ -38,6 +39,7 @@ import { WmModule } from './wm/wm.module';
     AltcraftModule,
     WmModule,
     IdentitiesModule,
+    PersonModule,
   ],
   providers: [
     // Registered as app providers (not in main.ts) so the test app factory gets them too.

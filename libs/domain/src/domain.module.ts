@@ -9,6 +9,9 @@ import { CustomerMergeService } from './customers/customer-merge.service';
 import { CustomersService } from './customers/customers.service';
 import { EventIngestService } from './events/event-ingest.service';
 import { OrgsService } from './orgs/orgs.service';
+import { OrgSecretsService } from './privacy/org-secrets.service';
+import { PersonLinksService } from './privacy/person-links.service';
+import { PersonPreferencesService } from './privacy/person-preferences.service';
 
 const SERVICES = [
   OrgsService,
@@ -21,6 +24,9 @@ const SERVICES = [
   CallbacksService,
   EventSubscriptionsService,
   EventIngestService,
+  OrgSecretsService,
+  PersonLinksService,
+  PersonPreferencesService,
 ];
 
 /**

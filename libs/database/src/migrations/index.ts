@@ -4,6 +4,7 @@ import { ConsentAddressType1763771000000 } from './1763771000000-consent-address
 import { Deliveries1763772000000 } from './1763772000000-deliveries';
 import { ConsentTimeAndMerge1764590000000 } from './1764590000000-consent-time-and-merge';
 import { NormalizedIdentity1764600000000 } from './1764600000000-normalized-identity';
+import { PersonSide1764710000000 } from './1764710000000-person-side';
 
 /** Migrations in order. Listed explicitly so the build needs no glob and nothing is missed. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Deliveries1763772000000,
   ConsentTimeAndMerge1764590000000,
   NormalizedIdentity1764600000000,
+  PersonSide1764710000000,
 ];

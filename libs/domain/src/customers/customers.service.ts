@@ -205,7 +205,8 @@ export class CustomersService {
       throw invalid(ErrorCodes.CUSTOMER_NOT_FOUND, 'Customer id is invalid');
     }
     const customer = await this.dataSource.getRepository(Customer).findOneBy({ orgId, id: customerId });
-    if (!customer) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
+    // An erased person is unknown from then on, as if never registered.
+    if (!customer || customer.erasedAt !== null) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
     return customer;
   }
 
