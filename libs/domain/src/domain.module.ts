@@ -12,6 +12,8 @@ import { OrgsService } from './orgs/orgs.service';
 import { OrgSecretsService } from './privacy/org-secrets.service';
 import { PersonLinksService } from './privacy/person-links.service';
 import { PersonPreferencesService } from './privacy/person-preferences.service';
+import { ErasureService } from './privacy/erasure.service';
+import { PersonExportService } from './privacy/export.service';
 
 const SERVICES = [
   OrgsService,
@@ -27,6 +29,8 @@ const SERVICES = [
   OrgSecretsService,
   PersonLinksService,
   PersonPreferencesService,
+  ErasureService,
+  PersonExportService,
 ];
 
 /**

@@ -47,4 +47,7 @@ export * from './privacy/org-secrets.service';
 export * from './privacy/person-links.service';
 export * from './privacy/person-preferences.service';
 export * from './privacy/mask-address';
+export * from './privacy/erasure.service';
+export * from './privacy/export.service';
+export * from './privacy/suppressions';
 export * from './customers/shared-identifiers';
