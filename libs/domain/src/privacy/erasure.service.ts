@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ActorContext } from '../common/actor';
 import { allowsSending, ConsentStatus } from '../common/consent-status';
-import { ErrorCodes, notFound } from '../common/domain-error';
 import { CUSTOMER_ERASED } from '../events/event-catalogue';
 import { EventNotifier } from '../events/event-notifier';
 import { OrgSecretsService } from './org-secrets.service';
+import { customersOfPerson } from './person-customers';
 
 /** What an erased ledger row's address becomes: the keyed hash, recognisable as such. */
 export const ERASED_ADDRESS_PREFIX = 'erased:';
@@ -51,7 +51,7 @@ export class ErasureService {
     digest: (address: string) => string,
   ): Promise<ErasureResult> {
     const { orgId } = actor;
-    const ids = await lockPerson(manager, orgId, customerId);
+    const ids = await customersOfPerson((text, params) => manager.query(text, params), orgId, customerId, true);
     const addresses = await addressesOf(manager, orgId, ids);
     const hashed = (address: string) => (address === '' ? '' : `${ERASED_ADDRESS_PREFIX}${digest(address)}`);
     const plain = [...addresses];
@@ -92,25 +92,6 @@ export class ErasureService {
     );
     return { customerIds: ids, suppressed, eventId };
   }
-}
-
-/**
- * The person's customers, survivor first, with the survivor's row locked as a consent write locks
- * it (so no write lands between the reads and the erasure). A merged id names its survivor.
- */
-async function lockPerson(manager: EntityManager, orgId: string, customerId: number): Promise<number[]> {
-  const [named]: Array<{ target: string }> = await manager.query(
-    'SELECT COALESCE(merged_into, id) AS target FROM customers WHERE id = $1 AND org_id = $2 AND erased_at IS NULL',
-    [customerId, orgId],
-  );
-  if (!named) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
-  const survivor = Number(named.target);
-  await manager.query('SELECT 1 FROM customers WHERE id = $1 AND org_id = $2 FOR UPDATE', [survivor, orgId]);
-  const victims: Array<{ id: string }> = await manager.query(
-    'SELECT id FROM customers WHERE org_id = $1 AND merged_into = $2 ORDER BY id FOR UPDATE',
-    [orgId, survivor],
-  );
-  return [survivor, ...victims.map((v) => Number(v.id))];
 }
 
 /** Every address the person's consent ever named, in any spelling, and their identifier values. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ErrorCodes, notFound } from '../common/domain-error';
+import { customersOfPerson } from './person-customers';
 
 /** Everything optline holds about one person, as GDPR article 15 asks: one JSON document. */
 export interface PersonExport {
@@ -23,17 +23,8 @@ export class PersonExportService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async export(orgId: string, customerId: number): Promise<PersonExport> {
-    const [named]: Array<{ target: string }> = await this.dataSource.query(
-      'SELECT COALESCE(merged_into, id) AS target FROM customers WHERE id = $1 AND org_id = $2 AND erased_at IS NULL',
-      [customerId, orgId],
-    );
-    if (!named) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
-    const survivor = Number(named.target);
-    const victims: Array<{ id: string }> = await this.dataSource.query(
-      'SELECT id FROM customers WHERE org_id = $1 AND merged_into = $2 ORDER BY id',
-      [orgId, survivor],
-    );
-    const ids = [survivor, ...victims.map((v) => Number(v.id))];
+    const ids = await customersOfPerson((text, params) => this.dataSource.query(text, params), orgId, customerId, false);
+    const survivor = ids[0];
     const query = (sql: string) => this.dataSource.query(sql, [orgId, ids]);
     return {
       customerId: survivor,
