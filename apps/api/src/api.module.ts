@@ -21,6 +21,7 @@ import { LoyaltyModule } from './loyalty/loyalty.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ResponsysModule } from './responsys/responsys.module';
 import { WmModule } from './wm/wm.module';
+import { PersonModule } from './person/person.module';
 
 @Module({
   imports: [
@@ -40,6 +41,7 @@ import { WmModule } from './wm/wm.module';
     WmModule,
     IdentitiesModule,
     LoyaltyModule,
+    PersonModule,
   ],
   providers: [
     // Registered as app providers (not in main.ts) so the test app factory gets them too.

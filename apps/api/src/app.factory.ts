@@ -11,19 +11,24 @@ import { ApiModule } from './api.module';
 import { completeOpenApiDocument } from './openapi';
 import { useJsonBodyParser } from './common/json-body.parser';
 import { NativeExceptionFilter } from './common/native-exception.filter';
+import { registerFormParsers } from './person/form-body';
 import { OPTLINE_VERSION } from '@app/webhooks';
 
 /** Bodies above this are refused with 413 before any parsing work (v1.1 and ingest batches fit). */
 const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 
+/** A path parameter's longest: a signed link token (about 200 characters) must fit; Fastify's default is 100. */
+const MAX_PARAM_LENGTH = 600;
+
 /** Builds the API exactly as production runs it; main.ts and the e2e tests both call this. */
 export async function createApiApp(options: { logs?: boolean } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     trustProxy: loadConfig().trustProxyHops || false,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    // A URL Fastify cannot decode, or a path parameter over its 100 characters, is answered before
+    // A URL Fastify cannot decode, or a path parameter over MAX_PARAM_LENGTH, is answered before
     // any route runs: through the same filter as every other failure, in the dialect's body.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => new NativeExceptionFilter().catch(error, new ExecutionContextHost([request, reply])),
   });
@@ -35,6 +40,7 @@ export async function createApiApp(options: { logs?: boolean } = {}): Promise<Ne
   useJsonBodyParser(app, BODY_LIMIT_BYTES);
   if (options.logs !== false) app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  registerFormParsers(app);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -95,6 +95,17 @@ const SUCCESS: Record<string, [status: number, description: string, schema: Sche
   'GET /v1/customers/{id}/identities': [200, 'The identities', identities],
   'POST /v1/customers/{id}/identities': [201, 'Attached (200 when it already was); customers merged into this one', obj({ customerId: int, identity: { type: 'object' }, alreadyAttached: bool, merged: list(obj({ customerId: int, conflicts: list({ type: 'object' }) })) })],
   'DELETE /v1/customers/{id}/identities/{type}/{value}': [200, 'Detached', identities],
+  'POST /v1/unsubscribe-links': [
+    200,
+    'Per item, in request order: the page and one-click URLs and the List-Unsubscribe headers, or its error',
+    obj({ items: list(obj({ url: str, oneClickUrl: str, headers: obj({ 'List-Unsubscribe': str, 'List-Unsubscribe-Post': str }), error: { type: 'object' } })) }),
+  ],
+  'GET /v1/customers/{id}/export': [200, 'Everything held about the person: profiles, identifiers, consents, the ledger with its proof, events with their deliveries', { type: 'object' }],
+  'DELETE /v1/customers/{id}': [
+    200,
+    'Erased: personal data removed everywhere, opt-outs kept as keyed hashes',
+    obj({ erased: bool, customerIds: list(int), suppressedAddresses: int }),
+  ],
 };
 
 /** The body of every webhook (libs/webhooks/src/webhook-payload.ts). */

@@ -27,6 +27,15 @@ export interface AppConfig {
   trustProxyHops: number;
   /** Region for national phone numbers of orgs without their own; undefined: none. */
   defaultPhoneRegion?: string;
+  personSide: PersonSideConfig;
+}
+
+export interface PersonSideConfig {
+  /** Link signing keys, the signing one first; empty: each org's generated key. */
+  signingKeys: Array<{ kid: string; secret: string }>;
+  /** Base of the links a person opens, without a trailing slash. */
+  publicUrl: string;
+  erasurePepper?: string;
 }
 
 /** Token under which the typed configuration is injected. */
@@ -54,6 +63,15 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     trustProxyHops: env.TRUST_PROXY_HOPS,
     defaultPhoneRegion: env.DEFAULT_PHONE_REGION,
+    personSide: {
+      signingKeys: (env.UNSUBSCRIBE_SIGNING_KEYS ?? '')
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter(Boolean)
+        .map((pair) => ({ kid: pair.slice(0, pair.indexOf(':')), secret: pair.slice(pair.indexOf(':') + 1) })),
+      publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+      erasurePepper: env.ERASURE_PEPPER,
+    },
   };
 }
 

@@ -127,6 +127,28 @@ export class EnvironmentVariables {
   @Transform(toUpperCase)
   @IsPhoneRegion()
   DEFAULT_PHONE_REGION?: string;
+
+  /**
+   * Keys that sign unsubscribe and confirm links: comma-separated `kid:secret` pairs (secrets of
+   * at least 32 characters). The first signs, all verify, so a key rotates by putting a new one
+   * first and dropping the old one once its links are stale. Unset: each org gets a key of its own,
+   * generated and stored on first use.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,32}:\S{32,}(\s*,\s*[A-Za-z0-9_-]{1,32}:\S{32,})*$/, {
+    message: 'UNSUBSCRIBE_SIGNING_KEYS must be comma-separated kid:secret pairs, secrets of at least 32 characters',
+  })
+  UNSUBSCRIBE_SIGNING_KEYS?: string;
+
+  /** Where people reach the API from outside: the base of unsubscribe and confirm links. Default http://localhost:<PORT>. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'PUBLIC_URL must be an http(s) URL without query' })
+  PUBLIC_URL?: string;
+
+  /** The pepper of the keyed hashes that keep an erased person's opt-outs. Unset: one generated per org and stored. */
+  @IsOptional()
+  @Matches(/^\S{32,}$/, { message: 'ERASURE_PEPPER must be at least 32 characters' })
+  ERASURE_PEPPER?: string;
 }
 
 export class InvalidEnvironmentError extends Error {}

@@ -12,6 +12,11 @@ import { CustomersService } from './customers/customers.service';
 import { LoyaltyService } from './loyalty/loyalty.service';
 import { EventIngestService } from './events/event-ingest.service';
 import { OrgsService } from './orgs/orgs.service';
+import { OrgSecretsService } from './privacy/org-secrets.service';
+import { PersonLinksService } from './privacy/person-links.service';
+import { PersonPreferencesService } from './privacy/person-preferences.service';
+import { ErasureService } from './privacy/erasure.service';
+import { PersonExportService } from './privacy/export.service';
 
 const SERVICES = [
   OrgsService,
@@ -27,6 +32,11 @@ const SERVICES = [
   CallbacksService,
   EventSubscriptionsService,
   EventIngestService,
+  OrgSecretsService,
+  PersonLinksService,
+  PersonPreferencesService,
+  ErasureService,
+  PersonExportService,
 ];
 
 /**

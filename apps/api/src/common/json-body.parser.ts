@@ -8,8 +8,8 @@ import { findTextDefect } from './request-text';
  * checked for depth and for text Postgres cannot store before any pipe walks it recursively. A
  * defect is a RequestValidationError, so each dialect answers it with its own 400.
  *
- * Registering it replaces Nest's parsers, the form-urlencoded one too: no route takes forms, and
- * such a body is now a 415 in the dialect's error body.
+ * Registering it replaces Nest's parsers, the form-urlencoded one too: only the pages a person
+ * opens take forms (person/form-body.ts); any other content type is a 415 in the dialect's body.
  */
 export function useJsonBodyParser(app: NestFastifyApplication, bodyLimit: number): void {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;

@@ -5,6 +5,7 @@ import { Deliveries1763772000000 } from './1763772000000-deliveries';
 import { ConsentTimeAndMerge1764590000000 } from './1764590000000-consent-time-and-merge';
 import { NormalizedIdentity1764600000000 } from './1764600000000-normalized-identity';
 import { CustomerSearchAndLoyalty1764700000000 } from './1764700000000-customer-search-and-loyalty';
+import { PersonSide1764710000000 } from './1764710000000-person-side';
 import { OrgScopedEventIds1764720000000 } from './1764720000000-org-scoped-event-ids';
 
 /** Migrations in order. Listed explicitly so the build needs no glob and nothing is missed. */
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   ConsentTimeAndMerge1764590000000,
   NormalizedIdentity1764600000000,
   CustomerSearchAndLoyalty1764700000000,
+  PersonSide1764710000000,
   OrgScopedEventIds1764720000000,
 ];

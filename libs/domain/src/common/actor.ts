@@ -1,5 +1,15 @@
 /** Which dialect a change came through; recorded on every ledger row and event. */
-export type Dialect = 'capillary-v2' | 'capillary-v1.1' | 'altcraft' | 'wm' | 'responsys' | 'native' | 'system';
+export type Dialect =
+  | 'capillary-v2'
+  | 'capillary-v1.1'
+  | 'altcraft'
+  | 'wm'
+  | 'responsys'
+  | 'native'
+  | 'system'
+  // The person themselves: a mail provider's RFC 8058 one-click POST, or the preference page.
+  | 'one-click'
+  | 'preference-page';
 
 /** Who made a request and from where: the authenticated key plus the request's origin. */
 export interface ActorContext {

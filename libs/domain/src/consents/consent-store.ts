@@ -64,7 +64,7 @@ const toStored = (r: StoredConsentRow): StoredConsent => ({
 
 /**
  * Locks the customer row, then reads its consent records; for a merged customer, its survivor's.
- * Null when the customer is not in the org. The lock makes concurrent changes to one customer run
+ * Null when the customer is not in the org, or was erased. The lock makes concurrent changes to one customer run
  * one after the other; the read must be a second statement, because under READ COMMITTED a
  * statement that waited for a lock still sees the data as of its start.
  *
@@ -78,16 +78,18 @@ export async function lockCustomerConsents(
   customerId: number,
 ): Promise<Omit<ConsentSnapshot, 'version'> | null> {
   const [named]: Array<{ target: string }> = await manager.query(
-    'SELECT COALESCE(merged_into, id) AS target FROM customers WHERE id = $1 AND org_id = $2',
+    'SELECT COALESCE(merged_into, id) AS target FROM customers WHERE id = $1 AND org_id = $2 AND erased_at IS NULL',
     [customerId, orgId],
   );
   if (!named) return null;
   let target = Number(named.target);
   for (;;) {
-    const [locked]: Array<{ merged_into: string | null }> = await manager.query(
-      'SELECT merged_into FROM customers WHERE id = $1 AND org_id = $2 FOR UPDATE',
+    const [locked]: Array<{ merged_into: string | null; erased: boolean }> = await manager.query(
+      'SELECT merged_into, erased_at IS NOT NULL AS erased FROM customers WHERE id = $1 AND org_id = $2 FOR UPDATE',
       [target, orgId],
     );
+    // Erased while we waited: the person is gone.
+    if (locked.erased) return null;
     // Merged while we waited for the lock: the survivor holds the consent now.
     if (locked.merged_into === null) break;
     target = Number(locked.merged_into);
@@ -109,7 +111,7 @@ export async function readConsentSnapshot(sql: Sql, orgId: string, customerId: n
     await sql.query(
       `SELECT cu.id, cu.consent_version, c.channel, c.topic, c.account_id, c.address, c.status, c.occurred_at
        FROM customers cu LEFT JOIN consents c ON c.org_id = cu.org_id AND c.customer_id = cu.id
-       WHERE cu.org_id = $2 AND cu.id = (SELECT COALESCE(merged_into, id) FROM customers WHERE id = $1 AND org_id = $2)
+       WHERE cu.org_id = $2 AND cu.id = (SELECT COALESCE(merged_into, id) FROM customers WHERE id = $1 AND org_id = $2 AND erased_at IS NULL)
        ORDER BY c.id`,
       [customerId, orgId],
       'optline-consent-read',

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -16,6 +16,10 @@ import { ConsentChange, ConsentPlan, PlannedChange, PlannedWrite, planChanges } 
 import { LedgerRow, lockCustomerConsents, readConsentSnapshot, Sql, StoredConsent, versionStill, writeConsentChanges } from './consent-store';
 import { effectiveTime, TimedStatus } from './consent-timeline';
 import { Consent } from './consent.entity';
+import { consentKeyString } from './consent-key';
+import { normalizeAddress } from './contact-address';
+import { OrgSecretsService } from '../privacy/org-secrets.service';
+import { restateSuppressions } from '../privacy/suppressions';
 
 export type { ConsentChange, PlannedChange } from './consent-plan';
 
@@ -116,6 +120,8 @@ export class ConsentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notifier: EventNotifier,
     private readonly customers: CustomersService,
+    // Absent in a migration's standalone service: it may run before suppressions exist.
+    @Optional() private readonly secrets?: OrgSecretsService,
   ) {}
 
   /**
@@ -196,9 +202,12 @@ export class ConsentsService {
     actor: ActorContext,
     command: ConsentCommand,
     customerId: number,
-    before: StoredConsent[],
-    expectedVersion: number | null,
+    recorded: StoredConsent[],
+    versionRead: number | null,
   ): Promise<ConsentOutcome | 'conflict'> {
+    const start = await this.startFromSuppressions(sql, actor, command, customerId, recorded, versionRead);
+    if (!start) return 'conflict';
+    const { before, expectedVersion } = start;
     const receivedAt = new Date();
     const plan = planChanges(
       before,
@@ -238,6 +247,32 @@ export class ConsentsService {
     );
     if (ledgerIds.length === 0) return 'conflict';
     return outcomeOf(plan, new Map(writes.map((w, i) => [w.index, { ledgerId: ledgerIds[i], eventId: eventIds[i] }])), context);
+  }
+
+  /**
+   * An address new to this customer that an erased person had opted out with starts from that
+   * opt-out (see restateSuppressions): the records as they stand then, and the version they are
+   * at; null when another write came first.
+   */
+  private async startFromSuppressions(
+    sql: Sql,
+    actor: ActorContext,
+    command: ConsentCommand,
+    customerId: number,
+    recorded: StoredConsent[],
+    version: number | null,
+  ): Promise<{ before: StoredConsent[]; expectedVersion: number | null } | null> {
+    const known = new Set(recorded.map(consentKeyString));
+    const newAddresses = command.changes
+      .map((c) => ({ ...c, address: normalizeAddress(c.channel, c.address, actor.phoneRegion) }))
+      .filter((c) => c.address !== '' && !known.has(consentKeyString(c)))
+      .map((c) => c.address);
+    if (newAddresses.length === 0 || !this.secrets) return { before: recorded, expectedVersion: version };
+    const digest = await this.secrets.addressDigester(actor.orgId);
+    const restated = await restateSuppressions(sql, actor.orgId, customerId, newAddresses, digest, recorded, version);
+    if (restated === null) return null;
+    if (restated.length === 0) return { before: recorded, expectedVersion: version };
+    return { before: [...recorded, ...restated], expectedVersion: version === null ? null : version + 1 };
   }
 
   /** Every consent record of a customer. */

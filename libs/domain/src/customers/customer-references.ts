@@ -54,7 +54,7 @@ const isCustomerId = (id: number) => Number.isSafeInteger(id) && id > 0;
 /**
  * The customer each reference names, in the order given; null for one unknown in this org (an
  * identifier nobody holds, an id of another org or of nobody). A merged customer resolves to its
- * survivor (the pointer is always one hop). Two queries, however many references.
+ * survivor (the pointer is always one hop); an erased one is unknown. Two queries, however many references.
  */
 export async function resolveCustomerReferences(
   dataSource: DataSource,
@@ -70,7 +70,10 @@ export async function resolveCustomerReferences(
 
   const ids = [...new Set(named.filter((id): id is number => id !== null))];
   const rows: Array<{ id: string; merged_into: string | null }> = ids.length
-    ? await query('SELECT id, merged_into FROM customers WHERE org_id = $1 AND id = ANY($2::bigint[])', [orgId, ids], 'optline-decision-customers')
+    ? await query('SELECT id, merged_into FROM customers WHERE org_id = $1 AND id = ANY($2::bigint[]) AND erased_at IS NULL',
+        [orgId, ids],
+        'optline-decision-customers',
+      )
     : [];
   const mergedInto = new Map(rows.map((r) => [Number(r.id), r.merged_into === null ? null : Number(r.merged_into)]));
   return named.map((id) => {

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { OrgSecretsService } from '../privacy/org-secrets.service';
+import { restateSuppressions } from '../privacy/suppressions';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { conflict, ErrorCodes, invalid, notFound } from '../common/domain-error';
@@ -57,7 +59,11 @@ export interface IdentifierQuery {
 
 @Injectable()
 export class CustomersService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    // Absent in a migration's standalone service: it may run before suppressions exist.
+    @Optional() private readonly secrets?: OrgSecretsService,
+  ) {}
 
   /**
    * Registers a customer in a source. An identifier known in another source tags the new profile
@@ -114,6 +120,7 @@ export class CustomersService {
           }
         }
         await this.insertProfiles(manager, orgId, customer.id, command.source, accountId, command.profiles, command.createdBy ?? null);
+        if (!tagged) await this.startFromSuppressions(manager, orgId, customer.id, identifiers.map((i) => i.value));
         return { customerId: customer.id, tagged };
       });
     } catch (error) {
@@ -212,8 +219,20 @@ export class CustomersService {
       throw invalid(ErrorCodes.CUSTOMER_NOT_FOUND, 'Customer id is invalid');
     }
     const customer = await this.dataSource.getRepository(Customer).findOneBy({ orgId, id: customerId });
-    if (!customer) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
+    // An erased person is unknown from then on, as if never registered.
+    if (!customer || customer.erasedAt !== null) throw notFound(ErrorCodes.CUSTOMER_NOT_FOUND, 'No customer found with the given identifier');
     return customer;
+  }
+
+  /**
+   * A new customer registered with an address an erased person had opted out with starts opted
+   * out on it (see restateSuppressions); it was created in this transaction, so nobody else can
+   * be writing its consent.
+   */
+  private async startFromSuppressions(manager: EntityManager, orgId: string, customerId: number, values: string[]): Promise<void> {
+    if (!this.secrets) return;
+    const digest = await this.secrets.addressDigester(orgId);
+    await restateSuppressions({ query: (text, params) => manager.query(text, params) }, orgId, customerId, values, digest, [], null);
   }
 
   private async insertProfiles(

@@ -32,6 +32,9 @@ const consent = (type: string, channel: string, optIn: boolean, description: str
 /** Two customers turned out to be one person: the victim was merged into the survivor. */
 export const CUSTOMER_MERGED = 'CUSTOMER_MERGED';
 
+/** A person was erased (GDPR art. 17): consumers remove what they hold about `customerId`. */
+export const CUSTOMER_ERASED = 'CUSTOMER_ERASED';
+
 /**
  * Every event type the service emits or accepts: the Responsys list first (its names win where
  * one exists), then the service's own consent events for channels Responsys has no name for.
@@ -75,6 +78,12 @@ export const EVENT_CATALOGUE: readonly EventTypeInfo[] = [
     type: CUSTOMER_MERGED,
     channel: null,
     description: 'Two customers were merged into one (the survivor); lists the consent keys on which they disagreed.',
+    kind: 'customer',
+  },
+  {
+    type: CUSTOMER_ERASED,
+    channel: null,
+    description: 'A person was erased: their personal data is gone from optline; remove what you hold about the customer id.',
     kind: 'customer',
   },
 ];

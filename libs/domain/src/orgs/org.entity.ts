@@ -13,6 +13,17 @@ export class Org {
   @Column({ name: 'phone_region', type: 'text', nullable: true })
   phoneRegion: string | null;
 
+  /** How the pages a person opens (unsubscribe, preferences) name the org; null: its slug. */
+  @Column({ name: 'display_name', type: 'text', nullable: true })
+  displayName: string | null;
+
+  /** An https logo shown on those pages, and their accent colour (#rrggbb); null: none, the default. */
+  @Column({ name: 'logo_url', type: 'text', nullable: true })
+  logoUrl: string | null;
+
+  @Column({ name: 'accent_color', type: 'text', nullable: true })
+  accentColor: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
