@@ -77,6 +77,10 @@ describe('time-aware consent', () => {
     // A new subscription with a null status starts subscribed, as with an absent one.
     const fresh = await altcraft({ profile_id: profile(), status: null });
     expect(fresh.body.data).toMatchObject({ action: 'subscribed' });
+    // A null date is no date either: the change happened when the request arrived.
+    const undated = await altcraft({ profile_id: profileId, status: 'subscribed', date: null });
+    expect(undated.status).toBe(200);
+    expect(undated.body.data).toMatchObject({ action: 'updated', is_restored: true });
   });
 
   it('ingest: an opt-in with an older occurredAt is accepted and flagged, and changes nothing', async () => {

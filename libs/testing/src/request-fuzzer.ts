@@ -166,9 +166,18 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   extraKey: fc.constantFrom('unknownField', '__proto__', 'constructor', '', '\u0000', 'a'.repeat(300)),
 });
 
+const asSentJson = (value: unknown): unknown => {
+  const text = JSON.stringify(value);
+  return text === undefined ? value : JSON.parse(text);
+};
+
 function mutate(body: unknown, mutations: Mutation[]): unknown {
   let root: unknown = structuredClone(body);
-  for (const m of mutations) {
+  for (const mutation of mutations) {
+    // Each insertion gets a copy of its own, as the JSON it will be sent as: a value fast-check
+    // shares between mutations could otherwise end up inside itself, a circular body no client
+    // can send.
+    const m = { ...mutation, value: asSentJson(mutation.value) };
     const paths = pathsOf(root);
     const path = paths[m.pick % paths.length];
     if (path.length === 0) {

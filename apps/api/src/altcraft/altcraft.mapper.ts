@@ -47,7 +47,8 @@ export function toAltcraftCommand(dto: SetSubscriptionDto): IdentifiedCommand {
   return {
     identity: { source: ALTCRAFT_SOURCE, accountId: String(dto.db_id), type: ALTCRAFT_PROFILE_ID, value: dto.profile_id },
     changes: [change],
-    occurredAt: dto.date === undefined ? undefined : altcraftTime(dto.date),
+    // null, like an absent date, is no time: the change happened when the request arrived.
+    occurredAt: dto.date == null ? undefined : altcraftTime(dto.date),
     proof: proofOf(dto),
     emitEvents: dto.skip_triggers !== true,
     createMissing: true,
