@@ -112,6 +112,30 @@ describe('retention: what is past its time is deleted, in chunks, by one worker 
     expect(left.map((e) => e.id)).toEqual(ids.slice(0, 5));
   });
 
+  it('cuts a chunk of batches by their deliveries, and goes on to the batches it left', async () => {
+    const sub = await createSubscription(api, org, { url: receiver.url, eventTypes: ['EMAIL_OPTOUT'], status: 'PAUSED' });
+    const ids = Array.from({ length: 4 }, () => randomUUID());
+    await api.dataSource.query(
+      `INSERT INTO events (id, org_id, type, payload, occurred_at, created_at, fanned_out_at)
+       SELECT id, $2, 'EMAIL_OPTOUT', '{}', now(), now() - 40 * ${DAY}, now() FROM unnest($1::uuid[]) AS id`,
+      [ids, org.orgId],
+    );
+    // Two batches of two deliveries each: with 3 rows a chunk, the first chunk takes one batch.
+    const batches = [randomUUID(), randomUUID()];
+    await api.dataSource.query(
+      `INSERT INTO delivery_batches (id, org_id, subscription_id, state, event_count, created_at, delivered_at)
+       SELECT id, $2, $3, 'DELIVERED', 2, now() - 40 * ${DAY}, now() - 40 * ${DAY} FROM unnest($1::uuid[]) AS id`,
+      [batches, org.orgId, sub.id],
+    );
+    await api.dataSource.query(
+      `INSERT INTO deliveries (org_id, subscription_id, event_id, state, batch_id)
+       SELECT $2, $3, e, 'BATCHED', CASE WHEN n <= 2 THEN $4::uuid ELSE $5::uuid END FROM unnest($1::uuid[]) WITH ORDINALITY AS x(e, n)`,
+      [ids, org.orgId, sub.id, ...batches],
+    );
+    expect(await retention.prune({ ...POLICY, chunkSize: 3 })).toMatchObject({ batches: 2, deliveries: 4, events: 4 });
+    expect(await count(`delivery_batches WHERE subscription_id = $1`, [sub.id])).toBe(0);
+  });
+
   it('deletes idempotency keys past IDEMPOTENCY_TTL_HOURS in chunks, and keeps younger ones', async () => {
     const keys = Array.from({ length: 7 }, (_, i) => `old-${i}-${randomUUID()}`);
     await api.dataSource.query(
