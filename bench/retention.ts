@@ -10,26 +10,18 @@
  * referenced by held deliveries (which must stay); all 40 days old. Then one pass with the default
  * chunk size, while another connection records ingest keys (what a request does) and times them.
  */
-import { MIGRATIONS } from '@app/database';
 import { RetentionService } from '@app/domain';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { benchOrg } from './lib/bench-org';
 
 const BATCHES = Number(process.env.BATCHES ?? 20000);
 const PER_BATCH = 10;
 const OLD = `now() - interval '40 days'`;
 
 async function main(): Promise<void> {
-  const dataSource = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL, migrations: MIGRATIONS, poolSize: 4 });
-  await dataSource.initialize();
-  await dataSource.runMigrations();
-  const q = (sql: string, params: unknown[] = []) => dataSource.query(sql, params);
-  const [org] = await q(`INSERT INTO orgs (slug) VALUES ($1) RETURNING id`, [`bench-retention-${randomUUID()}`]);
-  const [callback] = await q(`INSERT INTO callbacks (org_id, name, url, signing_secret) VALUES ($1, 'bench', 'http://127.0.0.1:1/', 'x') RETURNING id`, [org.id]);
-  const [sub] = await q(
-    `INSERT INTO event_subscriptions (org_id, name, callback_id, event_types, status) VALUES ($1, 'bench', $2, '{EMAIL_BOUNCED}', 'PAUSED') RETURNING id`,
-    [org.id, callback.id],
-  );
+  const { dataSource, q, orgId, pausedSubscriptionId, drop } = await benchOrg('retention', 'EMAIL_BOUNCED');
+  const org = { id: orgId };
+  const sub = { id: pausedSubscriptionId };
 
   let seeding = Date.now();
   const events = BATCHES * PER_BATCH;
@@ -106,14 +98,7 @@ async function main(): Promise<void> {
       2,
     ),
   );
-  // Leave nothing behind: the held deliveries and their events, the subscription, the org.
-  await q(`DELETE FROM deliveries WHERE org_id = $1`, [org.id]);
-  await q(`DELETE FROM events WHERE org_id = $1`, [org.id]);
-  await q(`DELETE FROM ingest_requests WHERE org_id = $1`, [org.id]);
-  await q(`DELETE FROM event_subscriptions WHERE org_id = $1`, [org.id]);
-  await q(`DELETE FROM callbacks WHERE org_id = $1`, [org.id]);
-  await q(`DELETE FROM orgs WHERE id = $1`, [org.id]);
-  await dataSource.destroy();
+  await drop();
 }
 
 void main().catch((error) => {

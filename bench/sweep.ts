@@ -8,24 +8,16 @@
  * Reports the median of 5 sweeps while the backlog is younger than WEBHOOK_HOLD_DAYS (nothing to
  * expire), then of 5 once it is all older (each sweep expires one chunk of 1,000).
  */
-import { MIGRATIONS } from '@app/database';
 import { BatchesService, FanOutService } from '@app/domain';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { benchOrg } from './lib/bench-org';
 
 const HELD = Number(process.env.HELD ?? 1_000_000);
 
 async function main(): Promise<void> {
-  const dataSource = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL, migrations: MIGRATIONS, poolSize: 4 });
-  await dataSource.initialize();
-  await dataSource.runMigrations();
-  const q = (sql: string, params: unknown[] = []) => dataSource.query(sql, params);
-  const [org] = await q(`INSERT INTO orgs (slug) VALUES ($1) RETURNING id`, [`bench-sweep-${randomUUID()}`]);
-  const [callback] = await q(`INSERT INTO callbacks (org_id, name, url, signing_secret) VALUES ($1, 'bench', 'http://127.0.0.1:1/', 'x') RETURNING id`, [org.id]);
-  const [held] = await q(
-    `INSERT INTO event_subscriptions (org_id, name, callback_id, event_types, status) VALUES ($1, 'held', $2, '{EMAIL_FAILED}', 'PAUSED') RETURNING id`,
-    [org.id, callback.id],
-  );
+  const { dataSource, q, orgId, callbackId, pausedSubscriptionId, drop } = await benchOrg('sweep', 'EMAIL_FAILED');
+  const org = { id: orgId };
+  const callback = { id: callbackId };
+  const held = { id: pausedSubscriptionId };
   await q(
     `INSERT INTO event_subscriptions (org_id, name, callback_id, event_types, status) SELECT $1, 'active-' || g, $2, ARRAY['T' || g], 'ACTIVE' FROM generate_series(1, 20) g`,
     [org.id, callback.id],
@@ -67,12 +59,7 @@ async function main(): Promise<void> {
   const fullCountMs = (Number(process.hrtime.bigint() - t) / 1e6).toFixed(1);
   console.log(JSON.stringify({ held: HELD, seededIn: `${seeding} ms`, nothingDue, allExpiring, fullCountOfPendingMs: fullCountMs }, null, 2));
 
-  await q(`DELETE FROM deliveries WHERE org_id = $1`, [org.id]);
-  await q(`DELETE FROM events WHERE org_id = $1`, [org.id]);
-  await q(`DELETE FROM event_subscriptions WHERE org_id = $1`, [org.id]);
-  await q(`DELETE FROM callbacks WHERE org_id = $1`, [org.id]);
-  await q(`DELETE FROM orgs WHERE id = $1`, [org.id]);
-  await dataSource.destroy();
+  await drop();
 }
 
 void main().catch((error) => {
