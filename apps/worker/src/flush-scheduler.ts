@@ -26,6 +26,24 @@ export class FlushScheduler {
   }
 
   /**
+   * The sweeper's flushes: one job per subscription and sweep period across all workers (the job
+   * id), so N workers sweeping the same backlog add one job each period, not N.
+   */
+  async fromSweep(subscriptionIds: string[], periodMs: number): Promise<void> {
+    if (subscriptionIds.length === 0) return;
+    const period = Math.floor(Date.now() / periodMs);
+    await this.safely(() =>
+      this.deliveries.addBulk(
+        subscriptionIds.map((subscriptionId) => ({
+          name: JobName.FLUSH,
+          data: { subscriptionId } satisfies JobData<JobName.FLUSH>,
+          opts: { jobId: `sweep-${subscriptionId}-${period}` },
+        })),
+      ),
+    );
+  }
+
+  /**
    * A timer: one job per subscription and due time, so many requests for the same moment collapse
    * into one. `unique` forces a fresh job (a timer that fired a little early re-arms itself).
    */

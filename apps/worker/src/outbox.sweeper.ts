@@ -6,6 +6,11 @@ import { FlushScheduler } from './flush-scheduler';
 
 /** Events younger than this are left to the fast path (the API's own job). */
 const UNFANNED_GRACE_MS = 2000;
+/**
+ * Held deliveries expired per sweep: bounds the sweep (1,000 rows take about 50 ms); a larger
+ * backlog goes over several sweeps, 30,000 a minute at the default interval.
+ */
+const EXPIRE_PER_SWEEP = 1000;
 
 /**
  * Recovery, driven by Postgres alone: re-runs fan-out for events left unfanned (the API died
@@ -44,9 +49,9 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutd
     try {
       if (await this.fanOut.hasStaleUnfanned(UNFANNED_GRACE_MS)) await this.runner.drain();
       const due = await this.batches.subscriptionsNeedingFlush(this.config.webhooks.flushMs);
-      await this.scheduler.now(due);
-      const expired = await this.batches.expireHeld(this.config.webhooks.holdDays);
-      if (expired > 0) this.logger.warn(`Expired ${expired} held deliveries older than ${this.config.webhooks.holdDays} days`);
+      await this.scheduler.fromSweep(due, this.config.sweepIntervalMs);
+      const expired = await this.batches.expireHeld(this.config.webhooks.holdDays, EXPIRE_PER_SWEEP);
+      if (expired) this.logger.warn(`Expired ${expired} held deliveries older than ${this.config.webhooks.holdDays} days`);
     } catch (error) {
       this.logger.error(`Sweep failed: ${(error as Error).message}`);
     } finally {

@@ -11,6 +11,7 @@ import { FanOutRunner } from './fan-out.runner';
 import { FlushScheduler } from './flush-scheduler';
 import { OutboxSweeper } from './outbox.sweeper';
 import { QueueDepthCollector } from './queue-depth.collector';
+import { RetentionRunner } from './retention.runner';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WorkerHealth } from './worker-health';
 import { WorkerMetrics } from './worker-metrics';
@@ -35,6 +36,7 @@ import { WorkerMetrics } from './worker-metrics';
     EventsProcessor,
     DeliveryProcessor,
     OutboxSweeper,
+    RetentionRunner,
   ],
   exports: [WorkerHealth, WorkerMetrics, QueueDepthCollector],
 })

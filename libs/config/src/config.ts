@@ -28,6 +28,14 @@ export interface AppConfig {
   /** Region for national phone numbers of orgs without their own; undefined: none. */
   defaultPhoneRegion?: string;
   personSide: PersonSideConfig;
+  retention: RetentionConfig;
+}
+
+export interface RetentionConfig {
+  retentionDays: number;
+  idempotencyTtlHours: number;
+  intervalMs: number;
+  chunkSize: number;
 }
 
 export interface PersonSideConfig {
@@ -61,6 +69,12 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     },
     operatorToken: env.OPERATOR_TOKEN,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+    retention: {
+      retentionDays: env.RETENTION_DAYS,
+      idempotencyTtlHours: env.IDEMPOTENCY_TTL_HOURS,
+      intervalMs: env.RETENTION_INTERVAL_MS,
+      chunkSize: env.RETENTION_CHUNK_SIZE,
+    },
     trustProxyHops: env.TRUST_PROXY_HOPS,
     defaultPhoneRegion: env.DEFAULT_PHONE_REGION,
     personSide: {

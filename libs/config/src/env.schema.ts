@@ -102,6 +102,37 @@ export class EnvironmentVariables {
   @Max(200)
   DATABASE_POOL_SIZE = 20;
 
+  /**
+   * Delivered, failed and expired deliveries (with their batches and attempts), and events no
+   * remaining delivery references, are deleted once older than this. Replay cannot reach further.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  RETENTION_DAYS = 30;
+
+  /** Ingest idempotency keys are kept this long; a retry after that is a new request. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(8760)
+  IDEMPOTENCY_TTL_HOURS = 24;
+
+  /** How often a worker tries a retention pass (one worker at a time runs it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  RETENTION_INTERVAL_MS = 300_000;
+
+  /** Rows deleted per statement by retention: each chunk is its own short transaction. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  RETENTION_CHUNK_SIZE = 5000;
+
   /** How often each worker's recovery sweeper runs. */
   @Transform(toInt)
   @IsInt()

@@ -38,6 +38,7 @@ export * from './callbacks/callback.entity';
 export * from './callbacks/event-subscription.entity';
 export * from './callbacks/subscription-matcher';
 export * from './deliveries';
+export * from './retention';
 export * from './callbacks/subscription-rules';
 export * from './callbacks/callbacks.service';
 export * from './callbacks/event-subscriptions.service';

@@ -51,6 +51,8 @@ export const ErrorCodes = {
   BATCH_NOT_FOUND: 'BATCH_NOT_FOUND',
   BATCH_NOT_FAILED: 'BATCH_NOT_FAILED',
   BATCH_IN_FLIGHT: 'BATCH_IN_FLIGHT',
+  /** A replay asked for events older than retention keeps. */
+  REPLAY_BEYOND_RETENTION: 'REPLAY_BEYOND_RETENTION',
   // Callbacks and event subscriptions.
   CALLBACK_NOT_FOUND: 'CALLBACK_NOT_FOUND',
   CALLBACK_EXISTS: 'CALLBACK_EXISTS',

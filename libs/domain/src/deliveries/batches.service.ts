@@ -216,10 +216,12 @@ export class BatchesService {
   async subscriptionsNeedingFlush(flushMs: number): Promise<string[]> {
     const rows: Array<{ subscription_id: string }> = await this.dataSource.query(
       // One index probe per ACTIVE subscription (its oldest pending delivery), not a scan of
-      // every pending row: under load there can be a hundred thousand of them.
+      // every pending row: under load there can be a hundred thousand of them. min(created_at)
+      // reads it from the pending-by-age index; "ORDER BY id LIMIT 1" let the planner walk the
+      // primary key instead, which for a subscription with nothing pending is every delivery.
       `SELECT s.id AS subscription_id FROM event_subscriptions s
        WHERE s.status = 'ACTIVE'
-         AND (SELECT d.created_at FROM deliveries d WHERE d.subscription_id = s.id AND d.state = 'PENDING' ORDER BY d.id LIMIT 1)
+         AND (SELECT min(d.created_at) FROM deliveries d WHERE d.subscription_id = s.id AND d.state = 'PENDING')
              < now() - make_interval(secs => ($1::float + 1000) / 1000)
          -- A subscription with a batch waiting for its retry is the second query's business.
          AND NOT EXISTS (SELECT 1 FROM delivery_batches o WHERE o.subscription_id = s.id AND o.state = 'SENDING')
@@ -232,17 +234,39 @@ export class BatchesService {
     return rows.map((r) => r.subscription_id);
   }
 
-  /** Held deliveries older than the retention window are recorded as EXPIRED, never dropped silently. */
-  async expireHeld(holdDays: number): Promise<number> {
-    const [rows]: [unknown[], number] = await this.dataSource.query(
-      `UPDATE deliveries d SET state = 'EXPIRED', updated_at = now()
-       FROM event_subscriptions s
-       WHERE s.id = d.subscription_id AND s.status = 'PAUSED' AND d.state = 'PENDING'
-         AND d.created_at < now() - make_interval(days => $1)
-       RETURNING d.id`,
-      [holdDays],
-    );
-    return rows.length;
+  /**
+   * Held deliveries older than the hold window are recorded as EXPIRED, never dropped silently: at
+   * most `limit` per call, oldest first per PAUSED subscription (one index probe each), so a sweep
+   * costs the same with a million held events as with none. One worker at a time: a second one
+   * skips (null) rather than racing the first over the same rows.
+   */
+  async expireHeld(holdDays: number, limit: number): Promise<number | null> {
+    return withRawClient(this.dataSource, async (client) => {
+      await client.query('BEGIN');
+      const [{ locked }] = (await client.query(`SELECT pg_try_advisory_xact_lock(hashtextextended('optline:expire-held', 0)) AS locked`)).rows;
+      if (!locked) {
+        await client.query('COMMIT');
+        return null;
+      }
+      // The state test is spelled "neither of the other two" for the reason given in decide().
+      const { rowCount } = await client.query(
+        `UPDATE deliveries d SET state = 'EXPIRED', updated_at = now()
+         FROM event_subscriptions s
+         WHERE d.id IN (
+           SELECT old.id FROM event_subscriptions p
+           CROSS JOIN LATERAL (
+             SELECT id FROM deliveries WHERE subscription_id = p.id AND state = 'PENDING'
+               AND created_at < now() - make_interval(days => $1)
+             ORDER BY created_at LIMIT $2
+           ) old
+           WHERE p.status = 'PAUSED' LIMIT $2
+         )
+         AND s.id = d.subscription_id AND s.status = 'PAUSED' AND d.state <> 'BATCHED' AND d.state <> 'EXPIRED'`,
+        [holdDays, limit],
+      );
+      await client.query('COMMIT');
+      return rowCount ?? 0;
+    });
   }
 }
 

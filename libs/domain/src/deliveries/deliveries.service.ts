@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EventSubscription } from '../callbacks/event-subscription.entity';
-import { conflict, ErrorCodes, notFound } from '../common/domain-error';
+import { conflict, ErrorCodes, invalid, notFound } from '../common/domain-error';
 import { DeliveryAttempt } from './delivery-attempt.entity';
 import { BATCH_LOCK_SQL } from './batches.service';
 import { BatchState, DeliveryBatch } from './delivery-batch.entity';
@@ -23,7 +24,10 @@ export interface DeliveryCounts {
 /** The operator's view of deliveries: batches and attempts, counts, redelivery and replay. */
 @Injectable()
 export class DeliveriesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async subscriptionByName(orgId: string, name: string): Promise<EventSubscription> {
     const subscription = await this.dataSource.getRepository(EventSubscription).findOneBy({ orgId, name });
@@ -108,6 +112,13 @@ export class DeliveriesService {
 
   /** Events already delivered since `since`, queued again as new deliveries marked as replays. */
   async replay(orgId: string, subscriptionName: string, since: Date): Promise<{ subscriptionId: string; replayed: number }> {
+    // Older events may already be deleted: a partial replay would pass for a complete one.
+    const keptSince = new Date(Date.now() - this.config.retention.retentionDays * 86_400_000);
+    if (since < keptSince) {
+      throw invalid(ErrorCodes.REPLAY_BEYOND_RETENTION, `since must be within the last ${this.config.retention.retentionDays} days (RETENTION_DAYS)`, {
+        keptSince: keptSince.toISOString(),
+      });
+    }
     const subscription = await this.subscriptionByName(orgId, subscriptionName);
     const rows: unknown[] = await this.dataSource.query(
       `INSERT INTO deliveries (org_id, subscription_id, event_id, replay)
