@@ -1,11 +1,11 @@
-import { DomainError, OpenedLink, PERSON_PATHS, PersonLinksService, PersonOrigin, PersonPreferencesService, PreferenceSave } from '@app/domain';
+import { DomainError, DoubleOptInService, OpenedLink, PERSON_PATHS, PersonLinksService, PersonOrigin, PersonPreferencesService, PreferenceSave } from '@app/domain';
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { FormFields, formFieldsOf } from './form-body';
 import { PAGE_HEADERS } from './page-layout';
-import { badRequestPage, invalidLinkPage, preferencePage, savedPage } from './person-pages.templates';
+import { badRequestPage, confirmPage, invalidLinkPage, preferencePage, savedPage } from './person-pages.templates';
 
 const ACTIONS: ReadonlyArray<PreferenceSave['action']> = ['save', 'topic', 'everything'];
 const MAX_TOPICS_POSTED = 200;
@@ -21,6 +21,7 @@ export class PersonPagesController {
   constructor(
     private readonly links: PersonLinksService,
     private readonly preferences: PersonPreferencesService,
+    private readonly doubleOptIn: DoubleOptInService,
   ) {}
 
   /** The preference page. Fastify answers HEAD from this route with the headers only. */
@@ -54,6 +55,24 @@ export class PersonPagesController {
     const asked = saveOf(formFieldsOf(body));
     if (!asked) return send(reply, 400, badRequestPage(await this.preferences.presentationOf(link.orgId), 'The form was incomplete.'));
     return this.saved(link, asked, originOf(request), token, reply);
+  }
+
+  /** A double opt-in's confirm page: shows the request and its button, changes nothing (HEAD neither). */
+  @Get('c/:token')
+  async confirmation(@Param('token') token: string, @Res() reply: FastifyReply) {
+    const link = await this.links.open(token, 'confirm');
+    const view = link && (await this.doubleOptIn.view(link));
+    if (!view) return send(reply, 404, invalidLinkPage());
+    return send(reply, 200, confirmPage(view, PERSON_PATHS.confirm(token)));
+  }
+
+  /** The confirm button: the waiting opt-in turns OPTIN, with the person's proof. */
+  @Post('c/:token')
+  async confirm(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const link = await this.links.open(token, 'confirm');
+    const view = link && (await this.doubleOptIn.confirm(link, originOf(request)));
+    if (!view) return send(reply, 404, invalidLinkPage());
+    return send(reply, 200, confirmPage(view, PERSON_PATHS.confirm(token)));
   }
 
   private async saved(link: OpenedLink, asked: PreferenceSave, origin: PersonOrigin, token: string, reply: FastifyReply) {
