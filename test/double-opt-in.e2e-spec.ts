@@ -1,5 +1,5 @@
-import { DoubleOptInService, verifyConsentLedger } from '@app/domain';
-import { createSubscription, customerByIdentifier, registerCustomer, rowsOf, startWebhookHarness, TestApi, TestOrg, WebhookReceiver } from '@app/testing';
+import { DoubleOptInService, OrgSecretsService, PERSON_PATHS, signLinkToken, verifyConsentLedger } from '@app/domain';
+import { createSubscription, customerByIdentifier, registerCustomer, rowsOf, startWebhookHarness, TestApi, TestOrg, writeCounts, WebhookReceiver } from '@app/testing';
 import { INestApplicationContext } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 
@@ -24,14 +24,7 @@ describe('double opt-in', () => {
   const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) person-test';
   const pathOf = (url: string) => new URL(url).pathname;
   const stateOf = async (id: number) => (await rowsOf(api, 'consents', id)).map((r: any) => `${r.topic}:${r.address}:${r.status}`);
-  const counts = async () => {
-    const [row] = await api.dataSource.query(
-      `SELECT (SELECT count(*) FROM consent_ledger WHERE org_id = $1)::int AS ledger, (SELECT count(*) FROM events WHERE org_id = $1)::int AS events,
-              (SELECT count(*) FROM consents WHERE org_id = $1)::int AS consents`,
-      [org.orgId],
-    );
-    return row;
-  };
+  const counts = () => writeCounts(api, org.orgId);
   /** A native opt-in with confirmation: the answer, and the confirm URL its event carries. */
   async function requestOptIn(topic = 'NEWS') {
     const customer = await registerCustomer(api, org);
@@ -196,5 +189,23 @@ describe('double opt-in', () => {
     expect(res.text).toContain('This confirmation link has expired');
     expect(await counts()).toEqual(before);
     expect(await stateOf(customer.id)).toEqual([`NEWS:${customer.email}:UNCONFIRMED`]);
+  });
+
+  it('a confirm link older than CONFIRM_TTL_DAYS confirms nothing, even before the worker has recorded the expiry', async () => {
+    const { customer } = await requestOptIn();
+    const key = await api.app.get(OrgSecretsService).signingKey(org.orgId);
+    const subject = { orgId: org.orgId, customerId: customer.id, channel: 'EMAIL' as never, topic: 'NEWS', accountId: '', address: customer.email };
+    const aged = signLinkToken({ ...subject, purpose: 'confirm', issuedAt: Math.floor((Date.now() - 8 * DAY_MS) / 1000) }, key);
+    const before = await counts();
+    const page = await api.get(PERSON_PATHS.confirm(aged));
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('This confirmation link has expired');
+    expect((await confirmPost(`http://x${PERSON_PATHS.confirm(aged)}`)).text).toContain('This confirmation link has expired');
+    expect(await counts()).toEqual(before);
+    expect(await stateOf(customer.id)).toEqual([`NEWS:${customer.email}:UNCONFIRMED`]);
+    // The same subject signed now still confirms: only the age refused it.
+    const fresh = signLinkToken({ ...subject, purpose: 'confirm', issuedAt: Math.floor(Date.now() / 1000) }, key);
+    expect((await confirmPost(`http://x${PERSON_PATHS.confirm(fresh)}`)).text).toContain('Subscription confirmed');
+    expect(await stateOf(customer.id)).toEqual([`NEWS:${customer.email}:OPTIN`]);
   });
 });

@@ -28,9 +28,7 @@ export class PersonPagesController {
   @Get('u/:token')
   async page(@Param('token') token: string, @Res() reply: FastifyReply) {
     const link = await this.links.open(token, 'unsubscribe');
-    const view = link && (await this.preferences.view(link));
-    if (!view) return send(reply, 404, invalidLinkPage());
-    return send(reply, 200, preferencePage(view, PERSON_PATHS.unsubscribe(token)));
+    return sendView(reply, link && (await this.preferences.view(link)), (view) => preferencePage(view, PERSON_PATHS.unsubscribe(token)));
   }
 
   /**
@@ -61,18 +59,14 @@ export class PersonPagesController {
   @Get('c/:token')
   async confirmation(@Param('token') token: string, @Res() reply: FastifyReply) {
     const link = await this.links.open(token, 'confirm');
-    const view = link && (await this.doubleOptIn.view(link));
-    if (!view) return send(reply, 404, invalidLinkPage());
-    return send(reply, 200, confirmPage(view, PERSON_PATHS.confirm(token)));
+    return sendView(reply, link && (await this.doubleOptIn.view(link)), (view) => confirmPage(view, PERSON_PATHS.confirm(token)));
   }
 
   /** The confirm button: the waiting opt-in turns OPTIN, with the person's proof. */
   @Post('c/:token')
   async confirm(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const link = await this.links.open(token, 'confirm');
-    const view = link && (await this.doubleOptIn.confirm(link, originOf(request)));
-    if (!view) return send(reply, 404, invalidLinkPage());
-    return send(reply, 200, confirmPage(view, PERSON_PATHS.confirm(token)));
+    return sendView(reply, link && (await this.doubleOptIn.confirm(link, originOf(request))), (view) => confirmPage(view, PERSON_PATHS.confirm(token)));
   }
 
   private async saved(link: OpenedLink, asked: PreferenceSave, origin: PersonOrigin, token: string, reply: FastifyReply) {
@@ -89,6 +83,11 @@ export class PersonPagesController {
 
 function send(reply: FastifyReply, status: number, page: string) {
   return reply.status(status).headers(PAGE_HEADERS).send(page);
+}
+
+/** The page of a view, or the invalid-link page when the token, or the person, is not known (any more). */
+function sendView<V>(reply: FastifyReply, view: V | null, render: (view: V) => string) {
+  return view ? send(reply, 200, render(view)) : send(reply, 404, invalidLinkPage());
 }
 
 /** The page's form, or null when it is not one: one known action, at most MAX_TOPICS_POSTED topics. */

@@ -44,11 +44,11 @@ export interface ConfirmationView {
 @Injectable()
 export class DoubleOptInService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly consents: ConsentsService,
     private readonly notifier: EventNotifier,
     private readonly preferences: PersonPreferencesService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** What the page shows; null when the person is gone (erased) or never was in that org. */
@@ -138,15 +138,15 @@ export class DoubleOptInService {
   private async stateOf(manager: EntityManager, link: OpenedLink): Promise<ConfirmationState | null> {
     const locked = await lockCustomerConsents(manager, link.orgId, link.customerId);
     if (!locked) return null;
-    if (Date.now() - link.issuedAt * 1000 > this.config.personSide.confirmTtlDays * DAY_MS) return 'expired';
     const [row]: Array<{ status: ConsentStatus; reason: string | null }> = await manager.query(
       `SELECT c.status, l.reason FROM consents c LEFT JOIN consent_ledger l ON l.org_id = c.org_id AND l.id = c.last_ledger_id
        WHERE c.org_id = $1 AND c.customer_id = $2 AND c.channel = $3 AND c.topic = $4 AND c.account_id = $5 AND c.address = $6`,
       [link.orgId, locked.customerId, link.channel, link.topic, link.accountId, link.address],
     );
     if (row?.status === ConsentStatus.OPTIN) return 'confirmed';
-    if (row?.status !== ConsentStatus.UNCONFIRMED) return 'closed';
-    return row.reason === CONFIRMATION_EXPIRED ? 'expired' : 'pending';
+    const tooOld = Date.now() - link.issuedAt * 1000 > this.config.personSide.confirmTtlDays * DAY_MS;
+    if (tooOld || row?.reason === CONFIRMATION_EXPIRED) return 'expired';
+    return row?.status === ConsentStatus.UNCONFIRMED ? 'pending' : 'closed';
   }
 
   private async viewOf(link: OpenedLink, state: ConfirmationState): Promise<ConfirmationView> {
