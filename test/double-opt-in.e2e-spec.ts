@@ -189,6 +189,17 @@ describe('double opt-in', () => {
     expect(res.text).toContain('This confirmation link has expired');
     expect(await counts()).toEqual(before);
     expect(await stateOf(customer.id)).toEqual([`NEWS:${customer.email}:UNCONFIRMED`]);
+
+    // Asked again after the expiry: a new request, with a new link that confirms.
+    const again = await api.put(`/v1/customers/${customer.id}/consents`, { channel: 'EMAIL', topic: 'NEWS', address: customer.email, status: 'OPTIN', confirm: true }, org);
+    expect(again.body).toMatchObject({ result: 'applied', record: { status: 'UNCONFIRMED' } });
+    const events = await rowsOf(api, 'events', customer.id);
+    expect(events.map((e: any) => e.type)).toEqual(['EMAIL_OPTIN_REQUESTED', 'EMAIL_OPTIN_REQUESTED']);
+    const fresh = events[1].payload.confirmUrl;
+    expect(fresh).not.toBe(confirmUrl);
+    // (The first link, minted moments ago in real time, would confirm too: only its faked age expired it.)
+    expect((await confirmPost(fresh)).text).toContain('Subscription confirmed');
+    expect(await stateOf(customer.id)).toEqual([`NEWS:${customer.email}:OPTIN`]);
   });
 
   it('a confirm link older than CONFIRM_TTL_DAYS confirms nothing, even before the worker has recorded the expiry', async () => {

@@ -87,8 +87,8 @@ export class DoubleOptInService {
 
   /**
    * Records requests left unconfirmed past CONFIRM_TTL_DAYS as expired: a ledger row (reason
-   * CONFIRMATION_EXPIRED, at the request's time plus the TTL) through ConsentsService; the state
-   * stays UNCONFIRMED, so sending stays forbidden, and the old link confirms nothing. At most
+   * CONFIRMATION_EXPIRED, at the request's time plus the TTL, no event) through ConsentsService;
+   * the state stays UNCONFIRMED, so sending stays forbidden, and the old link confirms nothing. At most
    * EXPIRY_BATCH per call, found through the partial index on UNCONFIRMED records; returns how
    * many it recorded.
    */
@@ -125,7 +125,7 @@ export class DoubleOptInService {
           emitEvents: false,
           createMissing: true,
         });
-        expired += outcome.unchanged.filter((u) => u.ledgerId !== null).length;
+        expired += outcome.applied.length;
       } catch (error) {
         // Erased or merged away since the read: nothing left to expire.
         if (!(error instanceof DomainError && error.kind === 'not_found')) throw error;
