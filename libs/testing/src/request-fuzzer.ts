@@ -168,15 +168,19 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
 
 function mutate(body: unknown, mutations: Mutation[]): unknown {
   let root: unknown = structuredClone(body);
-  for (const m of mutations) {
+  for (const generated of mutations) {
     const paths = pathsOf(root);
-    const path = paths[m.pick % paths.length];
+    const path = paths[generated.pick % paths.length];
     if (path.length === 0) {
-      root = m.kind === 'extra' && root && typeof root === 'object' ? { ...root, [m.extraKey]: m.value } : m.value;
+      root = generated.kind === 'extra' && root && typeof root === 'object' ? { ...root, [generated.extraKey]: generated.value } : generated.value;
       continue;
     }
-    const parent = path.slice(0, -1).reduce<any>((node, key) => node[key], root);
+    const ancestors = path.slice(0, -1).reduce<any[]>((nodes, key) => [...nodes, nodes[nodes.length - 1][key]], [root]);
+    const parent = ancestors[ancestors.length - 1];
     const key = path[path.length - 1];
+    // Constant values ([], {} …) are one shared instance: planted inside itself, it would contain itself.
+    const receivers = generated.kind === 'extra' ? [...ancestors, parent[key]] : ancestors;
+    const m = receivers.includes(generated.value) ? { ...generated, value: structuredClone(generated.value) } : generated;
     if (m.kind === 'delete') {
       if (Array.isArray(parent)) parent.splice(Number(key), 1);
       else delete parent[key];
