@@ -1,5 +1,5 @@
 import { verifyConsentLedger } from '@app/domain';
-import { registerCustomer, rowsOf, TestApi, TestOrg } from '@app/testing';
+import { registerCustomer, rowsOf, TestApi, TestOrg, writeCounts } from '@app/testing';
 
 /**
  * Issue 13's first half: signed unsubscribe links, RFC 8058 one-click as mail providers post it,
@@ -31,14 +31,7 @@ describe('unsubscribe links and the preference page', () => {
     api.request({ method: 'POST', url: pathOf(url), body, headers: { 'content-type': contentType, 'user-agent': GMAIL_UA } });
   const postForm = (url: string, fields: Array<[string, string]>) =>
     api.request({ method: 'POST', url: pathOf(url), body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  const counts = async () => {
-    const [row] = await api.dataSource.query(
-      `SELECT (SELECT count(*) FROM consent_ledger WHERE org_id = $1)::int AS ledger, (SELECT count(*) FROM events WHERE org_id = $1)::int AS events,
-              (SELECT count(*) FROM consents WHERE org_id = $1)::int AS consents`,
-      [org.orgId],
-    );
-    return row;
-  };
+  const counts = () => writeCounts(api, org.orgId);
 
   beforeAll(async () => {
     api = await TestApi.start();

@@ -1,4 +1,4 @@
-import { verifyConsentLedger } from '@app/domain';
+import { maskAddress, verifyConsentLedger } from '@app/domain';
 import { registerCustomer, rowsOf, TestApi, TestOrg } from '@app/testing';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,6 +37,13 @@ describe('the preference page in a browser', () => {
     expect(report.mismatches).toEqual([]);
     await api.close();
   });
+
+  /** The ledger rows written since `before`, as [dialect, topic, status]; the last one came from the browser. */
+  const expectRecordedByBrowser = async (customerId: number, before: number, expected: string[][]) => {
+    const ledger = await rowsOf(api, 'consent_ledger', customerId);
+    expect(ledger.slice(before).map((r: any) => [r.dialect, r.topic, r.status])).toEqual(expected);
+    expect(ledger[ledger.length - 1].user_agent).toMatch(/Chrome/);
+  };
 
   const focused = (page: Page) => page.evaluate(() => {
     const el = document.activeElement as HTMLInputElement | HTMLButtonElement | null;
@@ -82,14 +89,40 @@ describe('the preference page in a browser', () => {
     expect(await focused(page)).toBe('input:OFFERS');
     await page.keyboard.press('Space');
     await page.keyboard.press('Tab');
-    await Promise.all([page.waitForURL(url), page.keyboard.press('Enter')]);
-    expect(await page.locator('h1').textContent()).toBe('Your choices are saved');
+    // The form posts to the page's own URL, so waiting for the URL proves nothing: wait for the answer's heading.
+    await page.keyboard.press('Enter');
+    await page.locator('h1', { hasText: 'Your choices are saved' }).waitFor({ timeout: 10_000 });
+    expect(page.url()).toBe(url);
     expect(await page.locator('[role=status]').textContent()).toContain('Unsubscribed from OFFERS');
     await page.screenshot({ path: join(SCREENSHOTS, 'person-saved-page.png'), fullPage: true });
 
-    const ledger = await rowsOf(api, 'consent_ledger', customer.id);
-    expect(ledger.slice(ledgerBefore).map((r: any) => [r.dialect, r.topic, r.status])).toEqual([['preference-page', 'OFFERS', 'OPTOUT']]);
-    expect(ledger[ledger.length - 1].user_agent).toMatch(/Chrome/);
+    await expectRecordedByBrowser(customer.id, ledgerBefore, [['preference-page', 'OFFERS', 'OPTOUT']]);
+    await page.close();
+  });
+
+  it('double opt-in: the confirm page renders, changes nothing on open, and confirms from the keyboard', async () => {
+    const customer = await registerCustomer(api, org, { email: 'becky.thatcher@example.com' });
+    const asked = await api.put(`/v1/customers/${customer.id}/consents`, { channel: 'EMAIL', topic: 'NEWS', address: customer.email, status: 'OPTIN', confirm: true }, org);
+    expect(asked.body.record.status).toBe('UNCONFIRMED');
+    const events = await rowsOf(api, 'events', customer.id);
+    const url = `${base}${new URL(events[events.length - 1].payload.confirmUrl).pathname}`;
+    const ledgerBefore = (await rowsOf(api, 'consent_ledger', customer.id)).length;
+
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    await page.goto(url);
+    expect(await page.locator('h1').textContent()).toBe('Confirm your subscription');
+    expect(await page.getByText(maskAddress(customer.email)).count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'person-confirm-page.png'), fullPage: true });
+    expect((await rowsOf(api, 'consent_ledger', customer.id)).length).toBe(ledgerBefore);
+
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('button:Yes, subscribe me');
+    await page.keyboard.press('Enter');
+    await page.locator('h1', { hasText: 'Subscription confirmed' }).waitFor({ timeout: 10_000 });
+    expect(page.url()).toBe(url);
+    await page.screenshot({ path: join(SCREENSHOTS, 'person-confirmed-page.png'), fullPage: true });
+
+    await expectRecordedByBrowser(customer.id, ledgerBefore, [['confirm-page', 'NEWS', 'OPTIN']]);
     await page.close();
   });
 });

@@ -129,6 +129,7 @@ const WEBHOOK_BATCH = obj(
           failureType: str,
           failureReason: str,
           consent: { type: 'object', description: 'consent events: channel, topic, accountId, address, status, previousStatus, source …' },
+          confirmUrl: { type: 'string', format: 'uri', description: '<CHANNEL>_OPTIN_REQUESTED: the link the person follows to confirm (double opt-in)' },
           merge: { type: 'object', description: 'CUSTOMER_MERGED: survivorId, victimId, conflicts' },
           data: { type: 'object' },
         },

@@ -1,5 +1,5 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { BatchesService, FanOutService } from '@app/domain';
+import { BatchesService, DoubleOptInService, FanOutService } from '@app/domain';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { FanOutRunner } from './fan-out.runner';
 import { FlushScheduler } from './flush-scheduler';
@@ -15,7 +15,8 @@ const EXPIRE_PER_SWEEP = 1000;
 /**
  * Recovery, driven by Postgres alone: re-runs fan-out for events left unfanned (the API died
  * between commit and publish, or Redis lost the job), re-schedules the flush of subscriptions
- * with work due, and expires held events past the retention window.
+ * with work due, expires held events past the retention window, and records double opt-in
+ * requests left unconfirmed past CONFIRM_TTL_DAYS as expired (a bounded batch per sweep).
  *
  * It runs on a timer in every worker rather than as a BullMQ repeatable job, because a
  * repeatable job lives in Redis and would be lost with it: the very failure it must repair.
@@ -32,6 +33,7 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutd
     private readonly runner: FanOutRunner,
     private readonly batches: BatchesService,
     private readonly scheduler: FlushScheduler,
+    private readonly doubleOptIn: DoubleOptInService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -52,6 +54,8 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutd
       await this.scheduler.fromSweep(due, this.config.sweepIntervalMs);
       const expired = await this.batches.expireHeld(this.config.webhooks.holdDays, EXPIRE_PER_SWEEP);
       if (expired) this.logger.warn(`Expired ${expired} held deliveries older than ${this.config.webhooks.holdDays} days`);
+      const unconfirmed = await this.doubleOptIn.expireStale();
+      if (unconfirmed > 0) this.logger.log(`Recorded ${unconfirmed} double opt-in requests as expired`);
     } catch (error) {
       this.logger.error(`Sweep failed: ${(error as Error).message}`);
     } finally {

@@ -1,6 +1,6 @@
 import { AppConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { DeliveriesDomainModule } from '@app/domain';
+import { DeliveriesDomainModule, DomainModule } from '@app/domain';
 import { QueuesModule } from '@app/queues';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
@@ -10,6 +10,7 @@ import { EventsProcessor } from './events.processor';
 import { FanOutRunner } from './fan-out.runner';
 import { FlushScheduler } from './flush-scheduler';
 import { OutboxSweeper } from './outbox.sweeper';
+import { OutboxOnlyNotifierModule } from './outbox-only.notifier';
 import { QueueDepthCollector } from './queue-depth.collector';
 import { RetentionRunner } from './retention.runner';
 import { WebhookDeliveryService } from './webhook-delivery.service';
@@ -25,6 +26,9 @@ import { WorkerMetrics } from './worker-metrics';
     DatabaseModule,
     QueuesModule,
     DeliveriesDomainModule,
+    // For the expiry of double opt-in requests (the sweeper's job).
+    OutboxOnlyNotifierModule,
+    DomainModule,
   ],
   providers: [
     WorkerHealth,

@@ -44,6 +44,8 @@ export interface PersonSideConfig {
   /** Base of the links a person opens, without a trailing slash. */
   publicUrl: string;
   erasurePepper?: string;
+  /** How long a double opt-in waits for its confirmation. */
+  confirmTtlDays: number;
 }
 
 /** Token under which the typed configuration is injected. */
@@ -85,6 +87,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
         .map((pair) => ({ kid: pair.slice(0, pair.indexOf(':')), secret: pair.slice(pair.indexOf(':') + 1) })),
       publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
       erasurePepper: env.ERASURE_PEPPER,
+      confirmTtlDays: env.CONFIRM_TTL_DAYS,
     },
   };
 }

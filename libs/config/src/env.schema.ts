@@ -180,6 +180,16 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^\S{32,}$/, { message: 'ERASURE_PEPPER must be at least 32 characters' })
   ERASURE_PEPPER?: string;
+
+  /**
+   * Days a double opt-in waits for the person's confirmation: a confirm link older than this is
+   * refused, and the worker records the request as expired (the address stays unconfirmed).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  CONFIRM_TTL_DAYS = 7;
 }
 
 export class InvalidEnvironmentError extends Error {}

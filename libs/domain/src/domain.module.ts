@@ -17,6 +17,7 @@ import { PersonLinksService } from './privacy/person-links.service';
 import { PersonPreferencesService } from './privacy/person-preferences.service';
 import { ErasureService } from './privacy/erasure.service';
 import { PersonExportService } from './privacy/export.service';
+import { DoubleOptInService } from './privacy/double-opt-in.service';
 
 const SERVICES = [
   OrgsService,
@@ -37,6 +38,7 @@ const SERVICES = [
   PersonPreferencesService,
   ErasureService,
   PersonExportService,
+  DoubleOptInService,
 ];
 
 /**

@@ -50,6 +50,7 @@ export * from './privacy/person-preferences.service';
 export * from './privacy/mask-address';
 export * from './privacy/erasure.service';
 export * from './privacy/export.service';
+export * from './privacy/double-opt-in.service';
 export * from './privacy/suppressions';
 export * from './customers/shared-identifiers';
 export * from './customers/customer-update.service';

@@ -16,3 +16,13 @@ export async function customerByIdentifier(
   );
   return rows[0] ? Number(rows[0].customer_id) : undefined;
 }
+
+/** How many ledger rows, events and consent records an org holds: a request that must write nothing leaves them as they were. */
+export async function writeCounts(api: TestApi, orgId: string): Promise<{ ledger: number; events: number; consents: number }> {
+  const [row] = await api.dataSource.query(
+    `SELECT (SELECT count(*) FROM consent_ledger WHERE org_id = $1)::int AS ledger, (SELECT count(*) FROM events WHERE org_id = $1)::int AS events,
+            (SELECT count(*) FROM consents WHERE org_id = $1)::int AS consents`,
+    [orgId],
+  );
+  return row;
+}

@@ -173,11 +173,11 @@ const asSentJson = (value: unknown): unknown => {
 
 function mutate(body: unknown, mutations: Mutation[]): unknown {
   let root: unknown = structuredClone(body);
-  for (const mutation of mutations) {
+  for (const generated of mutations) {
     // Each insertion gets a copy of its own, as the JSON it will be sent as: a value fast-check
-    // shares between mutations could otherwise end up inside itself, a circular body no client
-    // can send.
-    const m = { ...mutation, value: asSentJson(mutation.value) };
+    // shares between mutations ([], {} ...) could otherwise end up inside itself, a circular body
+    // no client can send. (A JSON round trip, not structuredClone: values nest thousands deep.)
+    const m = { ...generated, value: asSentJson(generated.value) };
     const paths = pathsOf(root);
     const path = paths[m.pick % paths.length];
     if (path.length === 0) {

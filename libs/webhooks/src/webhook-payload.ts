@@ -24,6 +24,8 @@ export interface WebhookEvent {
   failureType?: unknown;
   failureReason?: unknown;
   consent?: unknown;
+  /** <CHANNEL>_OPTIN_REQUESTED: the link the person follows to confirm the opt-in. */
+  confirmUrl?: unknown;
   /** CUSTOMER_MERGED: { survivorId, victimId, conflicts }. */
   merge?: unknown;
   data?: unknown;
@@ -57,6 +59,7 @@ export function toWebhookEvent(row: BatchEventRow): WebhookEvent {
   if (failureType !== undefined && failureType !== null) event.failureType = failureType;
   if (failureReason !== undefined && failureReason !== null) event.failureReason = failureReason;
   if (payload.consent !== undefined) event.consent = payload.consent;
+  if (payload.confirmUrl !== undefined) event.confirmUrl = payload.confirmUrl;
   if (payload.merge !== undefined) event.merge = payload.merge;
   if (payload.data !== undefined && Object.keys(data).length > 0) event.data = payload.data;
   return event;

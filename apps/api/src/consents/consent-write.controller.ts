@@ -1,4 +1,4 @@
-import { ActorContext, ConsentOutcome, ConsentsService } from '@app/domain';
+import { ActorContext, ConsentOutcome, ConsentStatus, ConsentsService } from '@app/domain';
 import { Body, Controller, Param, Put } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../common/actor.decorator';
@@ -18,7 +18,8 @@ export class ConsentWriteController {
     summary: 'Record one consent change with its proof',
     description:
       'Answers the record as it stands and what the change did: applied, unchanged (it said what the record says) or ' +
-      'superseded (it happened before the change that set the record: kept in the ledger, nothing changed).',
+      'superseded (it happened before the change that set the record: kept in the ledger, nothing changed). ' +
+      'With "confirm": true an opt-in waits as UNCONFIRMED for the person to confirm it (double opt-in).',
   })
   async record(@Actor('native') actor: ActorContext, @Param('id', nativeCustomerId) id: number, @Body() body: RecordConsentDto) {
     const outcome = await this.consents.apply(actor, {
@@ -29,7 +30,8 @@ export class ConsentWriteController {
           topic: body.topic,
           accountId: body.accountId ?? '',
           address: body.address ?? '',
-          status: body.status,
+          // Double opt-in: not allowed to send until the person confirms through the event's confirmUrl.
+          status: body.confirm ? ConsentStatus.UNCONFIRMED : body.status,
           sourceName: body.source ?? null,
         },
       ],

@@ -1,11 +1,11 @@
-import { DomainError, OpenedLink, PERSON_PATHS, PersonLinksService, PersonOrigin, PersonPreferencesService, PreferenceSave } from '@app/domain';
+import { DomainError, DoubleOptInService, OpenedLink, PERSON_PATHS, PersonLinksService, PersonOrigin, PersonPreferencesService, PreferenceSave } from '@app/domain';
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { FormFields, formFieldsOf } from './form-body';
 import { PAGE_HEADERS } from './page-layout';
-import { badRequestPage, invalidLinkPage, preferencePage, savedPage } from './person-pages.templates';
+import { badRequestPage, confirmPage, invalidLinkPage, preferencePage, savedPage } from './person-pages.templates';
 
 const ACTIONS: ReadonlyArray<PreferenceSave['action']> = ['save', 'topic', 'everything'];
 const MAX_TOPICS_POSTED = 200;
@@ -21,15 +21,14 @@ export class PersonPagesController {
   constructor(
     private readonly links: PersonLinksService,
     private readonly preferences: PersonPreferencesService,
+    private readonly doubleOptIn: DoubleOptInService,
   ) {}
 
   /** The preference page. Fastify answers HEAD from this route with the headers only. */
   @Get('u/:token')
   async page(@Param('token') token: string, @Res() reply: FastifyReply) {
     const link = await this.links.open(token, 'unsubscribe');
-    const view = link && (await this.preferences.view(link));
-    if (!view) return send(reply, 404, invalidLinkPage());
-    return send(reply, 200, preferencePage(view, PERSON_PATHS.unsubscribe(token)));
+    return sendView(reply, link && (await this.preferences.view(link)), (view) => preferencePage(view, PERSON_PATHS.unsubscribe(token)));
   }
 
   /**
@@ -56,6 +55,20 @@ export class PersonPagesController {
     return this.saved(link, asked, originOf(request), token, reply);
   }
 
+  /** A double opt-in's confirm page: shows the request and its button, changes nothing (HEAD neither). */
+  @Get('c/:token')
+  async confirmation(@Param('token') token: string, @Res() reply: FastifyReply) {
+    const link = await this.links.open(token, 'confirm');
+    return sendView(reply, link && (await this.doubleOptIn.view(link)), (view) => confirmPage(view, PERSON_PATHS.confirm(token)));
+  }
+
+  /** The confirm button: the waiting opt-in turns OPTIN, with the person's proof. */
+  @Post('c/:token')
+  async confirm(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const link = await this.links.open(token, 'confirm');
+    return sendView(reply, link && (await this.doubleOptIn.confirm(link, originOf(request))), (view) => confirmPage(view, PERSON_PATHS.confirm(token)));
+  }
+
   private async saved(link: OpenedLink, asked: PreferenceSave, origin: PersonOrigin, token: string, reply: FastifyReply) {
     try {
       const changes = await this.preferences.save(link, origin, asked);
@@ -70,6 +83,11 @@ export class PersonPagesController {
 
 function send(reply: FastifyReply, status: number, page: string) {
   return reply.status(status).headers(PAGE_HEADERS).send(page);
+}
+
+/** The page of a view, or the invalid-link page when the token, or the person, is not known (any more). */
+function sendView<V>(reply: FastifyReply, view: V | null, render: (view: V) => string) {
+  return view ? send(reply, 200, render(view)) : send(reply, 404, invalidLinkPage());
 }
 
 /** The page's form, or null when it is not one: one known action, at most MAX_TOPICS_POSTED topics. */

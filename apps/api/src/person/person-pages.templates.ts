@@ -1,4 +1,4 @@
-import { ConsentStatus, OrgPresentation, PreferenceChange, PreferenceView } from '@app/domain';
+import { ConfirmationView, ConsentStatus, OrgPresentation, PreferenceChange, PreferenceView } from '@app/domain';
 import { html } from './html';
 import { pageLayout } from './page-layout';
 
@@ -69,4 +69,35 @@ export function invalidLinkPage(): string {
 
 export function badRequestPage(org: OrgPresentation | null, message: string): string {
   return pageLayout(org, 'Not saved', html`<h1>Nothing was saved</h1><p>${message}</p>`);
+}
+
+const CONFIRMATION_ENDINGS: Record<Exclude<ConfirmationView['state'], 'pending'>, { title: string; text: string }> = {
+  confirmed: { title: 'Subscription confirmed', text: 'Thank you: your subscription is confirmed.' },
+  expired: { title: 'Link expired', text: 'This confirmation link has expired. Subscribe again to get a new one.' },
+  closed: { title: 'Nothing to confirm', text: 'There is no subscription waiting for confirmation here any more.' },
+};
+
+/**
+ * The confirm page of a double opt-in. While the request waits it shows one button (a form POST):
+ * opening the link confirms nothing, since mail scanners open links too.
+ */
+export function confirmPage(view: ConfirmationView, action: string): string {
+  const channel = channelName(view.channel);
+  const what = html`${view.topic ? html`<strong>${view.topic}</strong> by ${channel}` : channel}${
+    view.maskedAddress ? html` at <strong>${view.maskedAddress}</strong>` : null
+  }`;
+  if (view.state !== 'pending') {
+    const ending = CONFIRMATION_ENDINGS[view.state];
+    return pageLayout(view.org, ending.title, html`<h1 tabindex="-1" id="confirmation">${ending.title}</h1><section role="status"><p>${ending.text}</p></section>`);
+  }
+  return pageLayout(
+    view.org,
+    'Confirm your subscription',
+    html`<h1>Confirm your subscription</h1>
+<p>Please confirm that you want to receive ${what}.</p>
+<form method="post" action="${action}">
+<button type="submit" class="primary">Yes, subscribe me</button>
+</form>
+<p class="muted">If you did not ask for this, ignore this message: nothing will be sent.</p>`,
+  );
 }

@@ -7,9 +7,11 @@ export type Dialect =
   | 'responsys'
   | 'native'
   | 'system'
-  // The person themselves: a mail provider's RFC 8058 one-click POST, or the preference page.
+  // The person themselves: a mail provider's RFC 8058 one-click POST, the preference page, or the
+  // page that confirms a double opt-in.
   | 'one-click'
-  | 'preference-page';
+  | 'preference-page'
+  | 'confirm-page';
 
 /** Who made a request and from where: the authenticated key plus the request's origin. */
 export interface ActorContext {

@@ -26,6 +26,12 @@ describe('judgeChange (the time rule)', () => {
     expect(judgeChange({ status: OPTIN, occurredAt: at('10:30') }, { status: OPTIN, occurredAt: at('11:00') }, false)).toBe('unchanged');
   });
 
+  it('a later request for confirmation (UNCONFIRMED again) applies: the person is asked anew; an older one writes nothing', () => {
+    const UNCONFIRMED = ConsentStatus.UNCONFIRMED;
+    expect(judgeChange({ status: UNCONFIRMED, occurredAt: at('10:30') }, { status: UNCONFIRMED, occurredAt: at('11:00') }, false)).toBe('apply');
+    expect(judgeChange({ status: UNCONFIRMED, occurredAt: at('10:30') }, { status: UNCONFIRMED, occurredAt: at('10:30') }, false)).toBe('unchanged');
+  });
+
   it('without a record, the implicit opt-in is written only when the caller records explicit choices', () => {
     expect(judgeChange(null, { status: OPTIN, occurredAt: at('10:00') }, false)).toBe('unchanged');
     expect(judgeChange(null, { status: OPTIN, occurredAt: at('10:00') }, true)).toBe('apply');

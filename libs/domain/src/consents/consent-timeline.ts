@@ -8,7 +8,7 @@ export interface TimedStatus {
 
 /**
  * What a change does to a key:
- * - `apply`: it changes the state (ledger row, state, event);
+ * - `apply`: it changes the state (ledger row, state, event), or asks again for a confirmation;
  * - `reaffirm`: it repeats a forbidding status at a later time: the state keeps its status but
  *   takes the later time (ledger row, no event), so an opt-out repeated at 11:00 is not undone by
  *   an opt-in that happened at 10:45 and arrives late;
@@ -28,6 +28,9 @@ export function judgeChange(current: TimedStatus | null, change: TimedStatus, re
   if (current === null) return !recordsDefault && change.status === DEFAULT_CONSENT_STATUS ? 'unchanged' : 'apply';
   const order = change.occurredAt.getTime() - current.occurredAt.getTime();
   const forbids = !allowsSending(change.status);
+  // A later request for confirmation asks the person anew (a new event with a new link), so a
+  // double opt-in that expired, or whose message was lost, can be asked again.
+  if (change.status === current.status && order > 0 && change.status === ConsentStatus.UNCONFIRMED) return 'apply';
   if (change.status === current.status) return order > 0 && forbids ? 'reaffirm' : 'unchanged';
   if (order > 0 || (order === 0 && forbids)) return 'apply';
   return 'superseded';

@@ -19,6 +19,7 @@ import { Consent } from './consent.entity';
 import { consentKeyString } from './consent-key';
 import { normalizeAddress } from './contact-address';
 import { OrgSecretsService } from '../privacy/org-secrets.service';
+import { PersonLinksService } from '../privacy/person-links.service';
 import { restateSuppressions } from '../privacy/suppressions';
 
 export type { ConsentChange, PlannedChange } from './consent-plan';
@@ -122,6 +123,8 @@ export class ConsentsService {
     private readonly customers: CustomersService,
     // Absent in a migration's standalone service: it may run before suppressions exist.
     @Optional() private readonly secrets?: OrgSecretsService,
+    // Absent there too: a migration never asks for a confirmation.
+    @Optional() private readonly links?: PersonLinksService,
   ) {}
 
   /**
@@ -229,7 +232,10 @@ export class ConsentsService {
 
     const emit = command.emitEvents !== false;
     const eventIds = writes.map((w) => (emit && w.verdict === 'apply' ? randomUUID() : null));
-    const events = writes.flatMap((w, i) => (eventIds[i] ? [this.eventFor(actor, command, customerId, w, eventIds[i]!)] : []));
+    const confirmUrls = await this.confirmUrlsFor(actor, customerId, writes, eventIds);
+    const events = writes.flatMap((w, i) =>
+      eventIds[i] ? [this.eventFor(actor, command, customerId, w, eventIds[i]!, confirmUrls[i])] : [],
+    );
     const ledgerIds = await writeConsentChanges(
       sql,
       actor,
@@ -280,7 +286,40 @@ export class ConsentsService {
     return this.dataSource.getRepository(Consent).find({ where: { orgId, customerId }, order: { id: 'ASC' } });
   }
 
-  private eventFor(actor: ActorContext, command: ConsentCommand, customerId: number, write: PlannedWrite, id: string): NewEvent {
+  /**
+   * Double opt-in: each change to UNCONFIRMED that emits an event carries the link the person
+   * follows to confirm (a signed token, like an unsubscribe link); undefined for the others.
+   */
+  private async confirmUrlsFor(
+    actor: ActorContext,
+    customerId: number,
+    writes: PlannedWrite[],
+    eventIds: Array<string | null>,
+  ): Promise<Array<string | undefined>> {
+    return Promise.all(
+      writes.map((w, i) =>
+        eventIds[i] && w.change.status === ConsentStatus.UNCONFIRMED && this.links
+          ? this.links.confirmUrl({
+              orgId: actor.orgId,
+              customerId,
+              channel: w.change.channel,
+              topic: w.change.topic,
+              accountId: w.change.accountId,
+              address: w.change.address,
+            })
+          : undefined,
+      ),
+    );
+  }
+
+  private eventFor(
+    actor: ActorContext,
+    command: ConsentCommand,
+    customerId: number,
+    write: PlannedWrite,
+    id: string,
+    confirmUrl: string | undefined,
+  ): NewEvent {
     const { change, previousStatus } = write;
     return {
       id,
@@ -306,6 +345,7 @@ export class ConsentsService {
           reason: command.reason ?? null,
           communicationId: command.communicationId ?? null,
         },
+        ...(confirmUrl ? { confirmUrl } : {}),
       },
     };
   }

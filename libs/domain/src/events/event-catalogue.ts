@@ -7,10 +7,10 @@ export interface EventTypeInfo {
   channel: string | null;
   description: string;
   /**
-   * Consent and customer events are emitted by the service; outcome events are ingested from
-   * campaign tools (consent events may be ingested too: they change consent).
+   * Consent, confirmation-request and customer events are emitted by the service; outcome events
+   * are ingested from campaign tools (consent events may be ingested too: they change consent).
    */
-  kind: 'consent' | 'outcome' | 'customer';
+  kind: 'consent' | 'outcome' | 'customer' | 'confirmation';
   /** For consent events: the state the event reports. */
   optIn?: boolean;
 }
@@ -34,6 +34,11 @@ export const CUSTOMER_MERGED = 'CUSTOMER_MERGED';
 
 /** A person was erased (GDPR art. 17): consumers remove what they hold about `customerId`. */
 export const CUSTOMER_ERASED = 'CUSTOMER_ERASED';
+
+/** The event channels that have consent events, in catalogue order. */
+const EVENT_CHANNELS_WITH_CONSENT = ['EMAIL', 'SMS', 'PUSH', 'WEBPUSH', Channel.WHATSAPP, Channel.WECHAT, Channel.LINE, Channel.TELEGRAM, Channel.VOICE];
+
+const optInRequestedType = (eventChannelName: string) => `${eventChannelName}_OPTIN_REQUESTED`;
 
 /**
  * Every event type the service emits or accepts: the Responsys list first (its names win where
@@ -74,6 +79,15 @@ export const EVENT_CATALOGUE: readonly EventTypeInfo[] = [
   ...[Channel.WHATSAPP, Channel.WECHAT, Channel.LINE, Channel.TELEGRAM, Channel.VOICE].map((channel) =>
     outcome(`${channel}_FAILED`, channel, `A ${channel.toLowerCase()} message could not be sent.`),
   ),
+  // Double opt-in: the address waits (UNCONFIRMED) until the person follows `confirmUrl`.
+  ...EVENT_CHANNELS_WITH_CONSENT.map(
+    (channel): EventTypeInfo => ({
+      type: optInRequestedType(channel),
+      channel,
+      description: `An opt-in to ${channel.toLowerCase()} waits for the person's confirmation: send them the payload's confirmUrl.`,
+      kind: 'confirmation',
+    }),
+  ),
   {
     type: CUSTOMER_MERGED,
     channel: null,
@@ -88,8 +102,10 @@ export const EVENT_CATALOGUE: readonly EventTypeInfo[] = [
   },
 ];
 
-/** Types a campaign tool may report through ingest: everything but the service's own customer events. */
-export const INGESTIBLE_EVENT_TYPES: readonly string[] = EVENT_CATALOGUE.filter((e) => e.kind !== 'customer').map((e) => e.type);
+/** Types a campaign tool may report through ingest: everything but the events only the service can say. */
+export const INGESTIBLE_EVENT_TYPES: readonly string[] = EVENT_CATALOGUE.filter((e) => e.kind !== 'customer' && e.kind !== 'confirmation').map(
+  (e) => e.type,
+);
 
 const BY_TYPE = new Map(EVENT_CATALOGUE.map((e) => [e.type, e]));
 
@@ -102,8 +118,12 @@ function eventChannel(channel: Channel): string {
   return channel === Channel.ANDROID || channel === Channel.IOS ? Channel.PUSH : channel;
 }
 
-/** The event a consent change emits: opt-in when the new status allows sending, opt-out otherwise. */
+/**
+ * The event a consent change emits: opt-in when the new status allows sending, a confirmation
+ * request for UNCONFIRMED (double opt-in), opt-out otherwise.
+ */
 export function consentEventType(channel: Channel, status: ConsentStatus): string {
+  if (status === ConsentStatus.UNCONFIRMED) return optInRequestedType(eventChannel(channel));
   const optIn = allowsSending(status);
   const found = EVENT_CATALOGUE.find(
     (e) => e.kind === 'consent' && e.channel === eventChannel(channel) && e.optIn === optIn,

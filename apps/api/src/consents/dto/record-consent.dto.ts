@@ -1,7 +1,7 @@
 import { Channel, ConsentStatus, PHONE_CHANNELS } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsISO8601, IsOptional, IsString, MaxLength, ValidateBy, ValidationOptions } from 'class-validator';
+import { IsBoolean, IsEnum, IsISO8601, IsOptional, IsString, MaxLength, ValidateBy, ValidationOptions } from 'class-validator';
 import { ConsentKeyDto, MAX_ADDRESS_LENGTH } from './consent-key.dto';
 import { IsPhoneNumberLike } from '../../common/phone-number.validator';
 import { isPlausibleEmail } from '../../common/identifier-values';
@@ -48,6 +48,23 @@ export class RecordConsentDto extends ConsentKeyDto {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'occurredAt must be an ISO 8601 time such as 2026-05-01T10:00:00Z' })
   occurredAt?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Double opt-in, with status OPTIN only: the record becomes UNCONFIRMED (sending not allowed) and a <CHANNEL>_OPTIN_REQUESTED ' +
+      'event carries the confirmUrl to send the person; it turns OPTIN when they confirm there.',
+    example: true,
+  })
+  @IsOptional()
+  @IsBoolean()
+  @ValidateBy({
+    name: 'confirmOnlyForOptIn',
+    validator: {
+      validate: (value, args) => value !== true || (args?.object as RecordConsentDto).status === ConsentStatus.OPTIN,
+      defaultMessage: () => 'confirm applies to status OPTIN only',
+    },
+  })
+  confirm?: boolean;
 
   @ApiPropertyOptional({ example: 'Unsubscribed at the till' })
   @IsOptional()
