@@ -28,7 +28,10 @@ const USAGE = `Usage: npm run cli -- <command>
                           stored state; prints each mismatch, exits 1 on any
   org:phone-region <slug> <REGION|none>
                           read the org's national phone numbers in REGION (RU, IN ...), or
-                          with none in DEFAULT_PHONE_REGION; stored numbers are read again`;
+                          with none in DEFAULT_PHONE_REGION; stored numbers are read again
+  org:rate-limit <slug> <per-second|default>
+                          requests per second each of the org's keys may send, or with default
+                          RATE_LIMIT_KEY_PER_SECOND; API processes see it within 5 seconds`;
 
 async function withApp<T>(work: (app: { get: <S>(type: new (...args: any[]) => S) => S }) => Promise<T>): Promise<T> {
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
@@ -88,6 +91,13 @@ async function main(argv: string[]): Promise<number> {
           `respelled: ${ids.respelled} identifiers (${ids.removed} duplicates removed), ` +
           `${consents.respelled} consent addresses (${consents.removed} duplicates removed)`,
       );
+      return 0;
+    }
+    case 'org:rate-limit': {
+      if (!arg || !second) break;
+      const perSecond = second.toLowerCase() === 'default' ? null : /^\d{1,9}$/.test(second) ? Number(second) : NaN;
+      await withOrgs((orgs) => orgs.setRateLimit(arg, perSecond));
+      console.log(`org:        ${arg}\nrate limit: ${perSecond ?? 'RATE_LIMIT_KEY_PER_SECOND'} requests per second per key`);
       return 0;
     }
     case 'key:revoke': {

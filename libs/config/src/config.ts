@@ -28,6 +28,15 @@ export interface AppConfig {
   /** Region for national phone numbers of orgs without their own; undefined: none. */
   defaultPhoneRegion?: string;
   personSide: PersonSideConfig;
+  rateLimits: RateLimitConfig;
+}
+
+/** Default request budgets; see the README's "Rate limits". */
+export interface RateLimitConfig {
+  keyPerSecond: number;
+  failedAuthPerMinute: number;
+  publicPerMinute: number;
+  verifyPerMinute: number;
 }
 
 export interface PersonSideConfig {
@@ -71,6 +80,12 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
         .map((pair) => ({ kid: pair.slice(0, pair.indexOf(':')), secret: pair.slice(pair.indexOf(':') + 1) })),
       publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
       erasurePepper: env.ERASURE_PEPPER,
+    },
+    rateLimits: {
+      keyPerSecond: env.RATE_LIMIT_KEY_PER_SECOND,
+      failedAuthPerMinute: env.RATE_LIMIT_FAILED_AUTH_PER_MINUTE,
+      publicPerMinute: env.RATE_LIMIT_PUBLIC_PER_MINUTE,
+      verifyPerMinute: env.RATE_LIMIT_VERIFY_PER_MINUTE,
     },
   };
 }

@@ -120,6 +120,36 @@ export class EnvironmentVariables {
   TRUST_PROXY_HOPS = 0;
 
   /**
+   * Requests per second one API key may send (an org's own limit, `npm run cli -- org:rate-limit`,
+   * replaces it). The default leaves a campaign tool's bursts (2,000 a second and more) alone.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_KEY_PER_SECOND = 5000;
+
+  /**
+   * Missing or wrong credentials one client IP may present a minute; past it the IP gets 429 for a
+   * minute without its keys being checked, which stops a key-guessing loop within seconds.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_FAILED_AUTH_PER_MINUTE = 30;
+
+  /** Requests a minute one client IP may send to the routes without a key (pages, health, metrics). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PUBLIC_PER_MINUTE = 600;
+
+  /** Callback verifications (each one an outbound request) one org may start a minute. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_VERIFY_PER_MINUTE = 10;
+
+  /**
    * The region in which national phone numbers (8 900 ... in RU) are read when an org sets none
    * (`npm run cli -- org:phone-region`). Unset: only numbers with their country code become E.164.
    */

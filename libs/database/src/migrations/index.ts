@@ -7,6 +7,7 @@ import { NormalizedIdentity1764600000000 } from './1764600000000-normalized-iden
 import { CustomerSearchAndLoyalty1764700000000 } from './1764700000000-customer-search-and-loyalty';
 import { PersonSide1764710000000 } from './1764710000000-person-side';
 import { OrgScopedEventIds1764720000000 } from './1764720000000-org-scoped-event-ids';
+import { OrgRateLimit1764740000000 } from './1764740000000-org-rate-limit';
 
 /** Migrations in order. Listed explicitly so the build needs no glob and nothing is missed. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CustomerSearchAndLoyalty1764700000000,
   PersonSide1764710000000,
   OrgScopedEventIds1764720000000,
+  OrgRateLimit1764740000000,
 ];
