@@ -147,5 +147,5 @@ describe('rate limits', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('not a positive whole number');
     expect((await runCli(['org:rate-limit', 'no-such-org', '10'])).stderr).toContain('not found');
-  }, 60000);
+  }, 120000);
 });

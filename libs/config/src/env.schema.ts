@@ -170,6 +170,18 @@ export class EnvironmentVariables {
   })
   UNSUBSCRIBE_SIGNING_KEYS?: string;
 
+  /**
+   * Keys that encrypt callback passwords and signing secrets at rest (AES-256-GCM): comma-separated
+   * `kid:key` pairs, each key 32 random bytes in base64 (`openssl rand -base64 32`). The first
+   * encrypts, all decrypt; after putting a new key first, `npm run cli -- secrets:reencrypt` moves
+   * every stored secret to it, and the old key can go. Unset: stored in clear (development only).
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(\s*,\s*[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/, {
+    message: 'SECRETS_KEYS must be comma-separated kid:key pairs, each key 32 bytes in base64 (openssl rand -base64 32)',
+  })
+  SECRETS_KEYS?: string;
+
   /** Where people reach the API from outside: the base of unsubscribe and confirm links. Default http://localhost:<PORT>. */
   @IsOptional()
   @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'PUBLIC_URL must be an http(s) URL without query' })

@@ -23,3 +23,6 @@ process.env.RATE_LIMIT_KEY_PER_SECOND = process.env.RATE_LIMIT_KEY_PER_SECOND ??
 process.env.RATE_LIMIT_FAILED_AUTH_PER_MINUTE = process.env.RATE_LIMIT_FAILED_AUTH_PER_MINUTE ?? '1000000';
 process.env.RATE_LIMIT_PUBLIC_PER_MINUTE = process.env.RATE_LIMIT_PUBLIC_PER_MINUTE ?? '1000000';
 process.env.RATE_LIMIT_VERIFY_PER_MINUTE = process.env.RATE_LIMIT_VERIFY_PER_MINUTE ?? '1000000';
+// Every test runs with secrets sealed at rest, as production should (test/secrets-at-rest.e2e-spec.ts).
+export const TEST_SECRETS_KEYS = 'test1:dGVzdC1vbmx5LXNlY3JldHMta2V5LTMyLWJ5dGVzISE=';
+process.env.SECRETS_KEYS = process.env.SECRETS_KEYS ?? TEST_SECRETS_KEYS;
