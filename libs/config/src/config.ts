@@ -29,6 +29,8 @@ export interface AppConfig {
   defaultPhoneRegion?: string;
   personSide: PersonSideConfig;
   rateLimits: RateLimitConfig;
+  /** Request body bytes the API holds at once before it answers 503. */
+  maxBodyBytesInFlight: number;
   /** Keys that encrypt secrets at rest, the encrypting one first; empty: secrets are stored in clear. */
   secretsKeys: SecretsKey[];
 }
@@ -86,6 +88,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       erasurePepper: env.ERASURE_PEPPER,
     },
     secretsKeys: kidPairs(env.SECRETS_KEYS).map(({ kid, value }) => ({ kid, key: Buffer.from(value, 'base64') })),
+    maxBodyBytesInFlight: env.MAX_BODY_BYTES_IN_FLIGHT,
     rateLimits: {
       keyPerSecond: env.RATE_LIMIT_KEY_PER_SECOND,
       failedAuthPerMinute: env.RATE_LIMIT_FAILED_AUTH_PER_MINUTE,
