@@ -27,11 +27,9 @@ export function useBodyBudget(app: NestFastifyApplication, budgetBytes: number, 
   fastify.addHook('onRequest', (request: BudgetedRequest, reply: FastifyReply, done: () => void) => {
     const bytes = bodyBytesOf(request, bodyLimit);
     if (bytes > 0 && inFlight > 0 && inFlight + bytes > budgetBytes) {
+      // The refused body is still read and dropped chunk by chunk: closing the connection instead
+      // would have the client fail to write (EPIPE) before it reads the answer.
       reply.header('retry-after', '1');
-      // Close rather than read the refused body to its end to keep the connection: draining it
-      // would pass every byte through memory anyway.
-      reply.header('connection', 'close');
-      request.raw.socket?.pause();
       const busy = new ServiceUnavailableException('Too many large requests at once; retry after a second');
       return new NativeExceptionFilter().catch(busy, new ExecutionContextHost([request, reply]));
     }
