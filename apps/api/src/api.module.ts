@@ -22,6 +22,8 @@ import { MetricsModule } from './metrics/metrics.module';
 import { ResponsysModule } from './responsys/responsys.module';
 import { WmModule } from './wm/wm.module';
 import { PersonModule } from './person/person.module';
+import { RateLimiter } from './rate-limit/rate-limiter';
+import { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
 
 @Module({
   imports: [
@@ -48,6 +50,8 @@ import { PersonModule } from './person/person.module';
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: NativeExceptionFilter },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
+    RedisThrottlerStorage,
+    RateLimiter,
     BootstrapService,
   ],
 })

@@ -10,6 +10,7 @@ import { mountQueueDashboard } from './admin/queue-dashboard';
 import { ApiModule } from './api.module';
 import { completeOpenApiDocument } from './openapi';
 import { useJsonBodyParser } from './common/json-body.parser';
+import { useBodyBudget } from './common/body-budget';
 import { NativeExceptionFilter } from './common/native-exception.filter';
 import { registerFormParsers } from './person/form-body';
 import { OPTLINE_VERSION } from '@app/webhooks';
@@ -38,6 +39,7 @@ export async function createApiApp(options: { logs?: boolean } = {}): Promise<Ne
     logger: options.logs === false ? false : undefined,
   });
   useJsonBodyParser(app, BODY_LIMIT_BYTES);
+  useBodyBudget(app, loadConfig().maxBodyBytesInFlight, BODY_LIMIT_BYTES);
   if (options.logs !== false) app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   registerFormParsers(app);

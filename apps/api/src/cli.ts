@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AppConfigModule, loadConfig } from '@app/config';
 import { DatabaseModule, runMigrations } from '@app/database';
-import { DomainModule, EventNotifier, OrgsService, verifyConsentLedger } from '@app/domain';
+import { DomainModule, EventNotifier, OrgsService, reencryptSecrets, SecretBox, verifyConsentLedger } from '@app/domain';
 import { Global, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
@@ -28,7 +28,12 @@ const USAGE = `Usage: npm run cli -- <command>
                           stored state; prints each mismatch, exits 1 on any
   org:phone-region <slug> <REGION|none>
                           read the org's national phone numbers in REGION (RU, IN ...), or
-                          with none in DEFAULT_PHONE_REGION; stored numbers are read again`;
+                          with none in DEFAULT_PHONE_REGION; stored numbers are read again
+  org:rate-limit <slug> <per-second|default>
+                          requests per second each of the org's keys may send, or with default
+                          RATE_LIMIT_KEY_PER_SECOND; API processes see it within 5 seconds
+  secrets:reencrypt       seal every stored callback password and signing secret with the first
+                          key of SECRETS_KEYS (after a rotation, or once SECRETS_KEYS is set)`;
 
 async function withApp<T>(work: (app: { get: <S>(type: new (...args: any[]) => S) => S }) => Promise<T>): Promise<T> {
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
@@ -88,6 +93,22 @@ async function main(argv: string[]): Promise<number> {
           `respelled: ${ids.respelled} identifiers (${ids.removed} duplicates removed), ` +
           `${consents.respelled} consent addresses (${consents.removed} duplicates removed)`,
       );
+      return 0;
+    }
+    case 'org:rate-limit': {
+      if (!arg || !second) break;
+      const perSecond = second.toLowerCase() === 'default' ? null : /^\d{1,9}$/.test(second) ? Number(second) : NaN;
+      await withOrgs((orgs) => orgs.setRateLimit(arg, perSecond));
+      console.log(`org:        ${arg}\nrate limit: ${perSecond ?? 'RATE_LIMIT_KEY_PER_SECOND'} requests per second per key`);
+      return 0;
+    }
+    case 'secrets:reencrypt': {
+      if (!config.secretsKeys.length) {
+        console.error('SECRETS_KEYS is not set: there is no key to encrypt with');
+        return 1;
+      }
+      const report = await withApp((app) => reencryptSecrets(app.get(DataSource), new SecretBox(config.secretsKeys)));
+      console.log(`re-encrypted: ${report.reencrypted} secrets with key ${config.secretsKeys[0].kid}\nalready current: ${report.current}`);
       return 0;
     }
     case 'key:revoke': {

@@ -32,6 +32,7 @@ const ERROR_STATUSES: Record<string, string> = {
   '404': 'No such object in the caller\'s org, or no such route',
   '413': 'Body over 5 MiB',
   '415': 'A Content-Type optline does not read',
+  '429': 'Over a rate limit (README "Rate limits"); Retry-After says when to try again',
   '500': 'Unexpected failure; the message carries an error id found in the logs',
 };
 

@@ -29,6 +29,25 @@ export interface AppConfig {
   defaultPhoneRegion?: string;
   personSide: PersonSideConfig;
   retention: RetentionConfig;
+  rateLimits: RateLimitConfig;
+  /** Request body bytes the API holds at once before it answers 503. */
+  maxBodyBytesInFlight: number;
+  /** Keys that encrypt secrets at rest, the encrypting one first; empty: secrets are stored in clear. */
+  secretsKeys: SecretsKey[];
+}
+
+export interface SecretsKey {
+  kid: string;
+  /** 32 bytes, for AES-256-GCM. */
+  key: Buffer;
+}
+
+/** Default request budgets; see the README's "Rate limits". */
+export interface RateLimitConfig {
+  keyPerSecond: number;
+  failedAuthPerMinute: number;
+  publicPerMinute: number;
+  verifyPerMinute: number;
 }
 
 export interface RetentionConfig {
@@ -80,16 +99,29 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     trustProxyHops: env.TRUST_PROXY_HOPS,
     defaultPhoneRegion: env.DEFAULT_PHONE_REGION,
     personSide: {
-      signingKeys: (env.UNSUBSCRIBE_SIGNING_KEYS ?? '')
-        .split(',')
-        .map((pair) => pair.trim())
-        .filter(Boolean)
-        .map((pair) => ({ kid: pair.slice(0, pair.indexOf(':')), secret: pair.slice(pair.indexOf(':') + 1) })),
+      signingKeys: kidPairs(env.UNSUBSCRIBE_SIGNING_KEYS).map(({ kid, value }) => ({ kid, secret: value })),
       publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
       erasurePepper: env.ERASURE_PEPPER,
       confirmTtlDays: env.CONFIRM_TTL_DAYS,
     },
+    secretsKeys: kidPairs(env.SECRETS_KEYS).map(({ kid, value }) => ({ kid, key: Buffer.from(value, 'base64') })),
+    maxBodyBytesInFlight: env.MAX_BODY_BYTES_IN_FLIGHT,
+    rateLimits: {
+      keyPerSecond: env.RATE_LIMIT_KEY_PER_SECOND,
+      failedAuthPerMinute: env.RATE_LIMIT_FAILED_AUTH_PER_MINUTE,
+      publicPerMinute: env.RATE_LIMIT_PUBLIC_PER_MINUTE,
+      verifyPerMinute: env.RATE_LIMIT_VERIFY_PER_MINUTE,
+    },
   };
+}
+
+/** `kid:value, kid:value` (a key list's syntax, checked by the schema) as pairs, in order. */
+function kidPairs(list: string | undefined): Array<{ kid: string; value: string }> {
+  return (list ?? '')
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => ({ kid: pair.slice(0, pair.indexOf(':')), value: pair.slice(pair.indexOf(':') + 1) }));
 }
 
 /** Reads and validates process.env (or the given env) into the typed configuration. */

@@ -151,6 +151,47 @@ export class EnvironmentVariables {
   TRUST_PROXY_HOPS = 0;
 
   /**
+   * Requests per second one API key may send (an org's own limit, `npm run cli -- org:rate-limit`,
+   * replaces it). The default leaves a campaign tool's bursts (2,000 a second and more) alone.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_KEY_PER_SECOND = 5000;
+
+  /**
+   * Missing or wrong credentials one client IP may present a minute; past it the IP gets 429 for a
+   * minute without its keys being checked, which stops a key-guessing loop within seconds.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_FAILED_AUTH_PER_MINUTE = 30;
+
+  /** Requests a minute one client IP may send to the routes without a key (pages, health, metrics). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PUBLIC_PER_MINUTE = 600;
+
+  /** Callback verifications (each one an outbound request) one org may start a minute. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_VERIFY_PER_MINUTE = 10;
+
+  /**
+   * Request body bytes the API holds at once (by Content-Length); past it a request is answered 503
+   * with Retry-After before its body is read, so a burst of large bodies cannot fill the heap. A
+   * 4 MB ingest request costs about 27 MB while it is handled: the default lets one such body in at
+   * a time beside the small ones, which keeps start:api (128 MB heap) under 200 MB RSS.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024 * 1024)
+  MAX_BODY_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
+
+  /**
    * The region in which national phone numbers (8 900 ... in RU) are read when an org sets none
    * (`npm run cli -- org:phone-region`). Unset: only numbers with their country code become E.164.
    */
@@ -170,6 +211,18 @@ export class EnvironmentVariables {
     message: 'UNSUBSCRIBE_SIGNING_KEYS must be comma-separated kid:secret pairs, secrets of at least 32 characters',
   })
   UNSUBSCRIBE_SIGNING_KEYS?: string;
+
+  /**
+   * Keys that encrypt callback passwords and signing secrets at rest (AES-256-GCM): comma-separated
+   * `kid:key` pairs, each key 32 random bytes in base64 (`openssl rand -base64 32`). The first
+   * encrypts, all decrypt; after putting a new key first, `npm run cli -- secrets:reencrypt` moves
+   * every stored secret to it, and the old key can go. Unset: stored in clear (development only).
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(\s*,\s*[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/, {
+    message: 'SECRETS_KEYS must be comma-separated kid:key pairs, each key 32 bytes in base64 (openssl rand -base64 32)',
+  })
+  SECRETS_KEYS?: string;
 
   /** Where people reach the API from outside: the base of unsubscribe and confirm links. Default http://localhost:<PORT>. */
   @IsOptional()

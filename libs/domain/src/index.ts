@@ -42,6 +42,8 @@ export * from './retention';
 export * from './callbacks/subscription-rules';
 export * from './callbacks/callbacks.service';
 export * from './callbacks/event-subscriptions.service';
+export * from './secrets/secret-box';
+export * from './secrets/reencrypt-secrets';
 export * from './domain.module';
 export * from './privacy/link-token';
 export * from './privacy/org-secrets.service';

@@ -21,12 +21,12 @@ export class AppProcess {
     readonly output: string[],
   ) {}
 
-  static async launch(app: keyof typeof APPS, env: Record<string, string> = {}, port = 0): Promise<AppProcess> {
+  static async launch(app: keyof typeof APPS, env: Record<string, string> = {}, port = 0, nodeArgs: string[] = []): Promise<AppProcess> {
     const appPort = port || 20000 + Math.floor(Math.random() * 20000);
     const output: string[] = [];
     const child = spawn(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', APPS[app].entry],
+      [...nodeArgs, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', APPS[app].entry],
       {
         cwd: ROOT,
         env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json', [APPS[app].portVariable]: String(appPort), ...env },

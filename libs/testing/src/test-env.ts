@@ -17,3 +17,12 @@ process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'error';
 process.env.ALLOW_PRIVATE_CALLBACK_URLS = process.env.ALLOW_PRIVATE_CALLBACK_URLS ?? 'true';
 delete process.env.BOOTSTRAP_ORG;
 delete process.env.BOOTSTRAP_API_KEY;
+// Tests send thousands of requests from 127.0.0.1, many with wrong keys on purpose (auth tests, the
+// fuzzer): budgets they never reach. test/rate-limits.e2e-spec.ts sets small ones to prove the 429s.
+process.env.RATE_LIMIT_KEY_PER_SECOND = process.env.RATE_LIMIT_KEY_PER_SECOND ?? '1000000';
+process.env.RATE_LIMIT_FAILED_AUTH_PER_MINUTE = process.env.RATE_LIMIT_FAILED_AUTH_PER_MINUTE ?? '1000000';
+process.env.RATE_LIMIT_PUBLIC_PER_MINUTE = process.env.RATE_LIMIT_PUBLIC_PER_MINUTE ?? '1000000';
+process.env.RATE_LIMIT_VERIFY_PER_MINUTE = process.env.RATE_LIMIT_VERIFY_PER_MINUTE ?? '1000000';
+// Every test runs with secrets sealed at rest, as production should (test/secrets-at-rest.e2e-spec.ts).
+export const TEST_SECRETS_KEYS = 'test1:dGVzdC1vbmx5LXNlY3JldHMta2V5LTMyLWJ5dGVzISE=';
+process.env.SECRETS_KEYS = process.env.SECRETS_KEYS ?? TEST_SECRETS_KEYS;

@@ -2,6 +2,7 @@ import { ActorContext, CallbacksService, ErrorCodes, EventSubscriptionsService, 
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseFilters } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../common/actor.decorator';
+import { SendsOutboundRequest } from '../auth/auth.decorators';
 import { CallbackDto } from './dto/callback.dto';
 import { ResponsysExceptionFilter } from './responsys-exception.filter';
 import {
@@ -43,6 +44,7 @@ export class ResponsysCallbacksController {
   @Get(':callbackName')
   @ApiOperation({ summary: 'A callback; with ?action=verify, send it a signed test request' })
   @ApiQuery({ name: 'action', required: false, enum: ['verify'] })
+  @SendsOutboundRequest((request) => (request.query as { action?: unknown } | undefined)?.action === 'verify')
   async get(@Actor('responsys') actor: ActorContext, @Param('callbackName') name: string, @Query('action') action?: string) {
     if (action === undefined) return toCallbackBody(await this.callbacks.get(actor.orgId, name));
     if (action === 'verify') return this.verify(actor, name);
@@ -70,6 +72,7 @@ export class ResponsysCallbacksController {
   }
 
   @Get(':callbackName/actions/verify')
+  @SendsOutboundRequest()
   @ApiOperation({ summary: 'Send a signed test request; answers the status, time taken and error' })
   async verify(@Actor('responsys') actor: ActorContext, @Param('callbackName') name: string) {
     return toVerifyBody(await this.callbacks.verify(actor.orgId, name));

@@ -7,6 +7,7 @@ import { NormalizedIdentity1764600000000 } from './1764600000000-normalized-iden
 import { CustomerSearchAndLoyalty1764700000000 } from './1764700000000-customer-search-and-loyalty';
 import { PersonSide1764710000000 } from './1764710000000-person-side';
 import { OrgScopedEventIds1764720000000 } from './1764720000000-org-scoped-event-ids';
+import { OrgRateLimit1764740000000 } from './1764740000000-org-rate-limit';
 import { ConfirmationExpiry1764750000000 } from './1764750000000-confirmation-expiry';
 import { Retention1764760000000 } from './1764760000000-retention';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   CustomerSearchAndLoyalty1764700000000,
   PersonSide1764710000000,
   OrgScopedEventIds1764720000000,
+  OrgRateLimit1764740000000,
   ConfirmationExpiry1764750000000,
   Retention1764760000000,
 ];

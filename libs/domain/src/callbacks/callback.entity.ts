@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { sealedColumn } from '../secrets/secret-box';
 
 /** Where webhooks go (the Responsys callback model), with the secret that signs them. */
 @Entity('callbacks')
@@ -22,16 +23,16 @@ export class Callback {
   @Column({ name: 'auth_user', type: 'text', nullable: true })
   authUser: string | null;
 
-  /** Kept reversible because it must be sent to the consumer as Basic auth. */
-  @Column({ name: 'auth_password', type: 'text', nullable: true })
+  /** Kept reversible because it must be sent to the consumer as Basic auth; sealed at rest (SECRETS_KEYS). */
+  @Column({ name: 'auth_password', type: 'text', nullable: true, transformer: sealedColumn('auth_password') })
   authPassword: string | null;
 
-  /** Standard Webhooks secret, `whsec_<base64>`. */
-  @Column({ name: 'signing_secret' })
+  /** Standard Webhooks secret, `whsec_<base64>`; sealed at rest (SECRETS_KEYS). */
+  @Column({ name: 'signing_secret', type: 'text', transformer: sealedColumn('signing_secret') })
   signingSecret: string;
 
   /** The secret before the last rotation, still used to sign until it expires. */
-  @Column({ name: 'previous_signing_secret', type: 'text', nullable: true })
+  @Column({ name: 'previous_signing_secret', type: 'text', nullable: true, transformer: sealedColumn('previous_signing_secret') })
   previousSigningSecret: string | null;
 
   @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })

@@ -82,7 +82,9 @@ export class CallbacksService implements OnModuleDestroy {
     await this.checkUrls(input);
     return this.inLock(orgId, async (manager) => {
       const callback = await this.find(manager, orgId, name);
-      return manager.save(Object.assign(callback, this.columnsOf(input)));
+      // Only the replaced columns: a save would re-seal the unchanged secrets under a fresh IV.
+      await manager.update(Callback, { id: callback.id, orgId }, this.columnsOf(input));
+      return this.find(manager, orgId, name);
     });
   }
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { UUID_PATTERN, withRawClient } from '../common/raw-client';
+import { secretBox } from '../secrets/secret-box';
 
 /** Everything needed to send one batch: the batch, its subscription and its callback. */
 export interface BatchToSend {
@@ -280,8 +281,11 @@ function toBatch(sub: Record<string, any>, batchId: string, replay: boolean, att
     url: sub.url,
     backupUrl: sub.backup_url,
     authUser: sub.auth_user,
-    authPassword: sub.auth_password,
-    secrets: [sub.signing_secret, ...(sub.previous_valid && sub.previous_signing_secret ? [sub.previous_signing_secret] : [])],
+    authPassword: sub.auth_password === null ? null : secretBox().open(sub.auth_password, 'auth_password'),
+    secrets: [
+      secretBox().open(sub.signing_secret, 'signing_secret'),
+      ...(sub.previous_valid && sub.previous_signing_secret ? [secretBox().open(sub.previous_signing_secret, 'previous_signing_secret')] : []),
+    ],
     replay,
     attempt,
     scheduleAttempt: attempt - offset,

@@ -24,6 +24,10 @@ export class Org {
   @Column({ name: 'accent_color', type: 'text', nullable: true })
   accentColor: string | null;
 
+  /** Requests per second each of the org's keys may send; null: RATE_LIMIT_KEY_PER_SECOND. */
+  @Column({ name: 'rate_limit_per_second', type: 'integer', nullable: true })
+  rateLimitPerSecond: number | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -18,6 +18,8 @@ export interface AuthenticatedKey {
   apiKeyId: string;
   /** The org's region for national phone numbers, else the env default; undefined: none. */
   phoneRegion?: string;
+  /** The org's own requests per second per key; undefined: the env default. */
+  rateLimitPerSecond?: number;
 }
 
 export interface PhoneRegionChange {
@@ -100,6 +102,16 @@ export class OrgsService {
    * and reads its stored mobiles and phone addresses again in it, in one transaction, so that a
    * number stored before in national format meets its E.164 spelling from now on.
    */
+  /** Sets the org's requests per second per key (null: the env default); every API process sees it within KEY_CACHE_MS. */
+  async setRateLimit(slug: string, perSecond: number | null): Promise<void> {
+    if (perSecond !== null && !(Number.isSafeInteger(perSecond) && perSecond > 0)) {
+      throw invalid(ErrorCodes.INVALID_RATE_LIMIT, `${perSecond} is not a positive whole number of requests per second`);
+    }
+    const result = await this.dataSource.getRepository(Org).update({ slug }, { rateLimitPerSecond: perSecond });
+    if (!result.affected) throw notFound(ErrorCodes.ORG_NOT_FOUND, `Org ${slug} not found`);
+    this.keyCache.clear();
+  }
+
   async setPhoneRegion(slug: string, region: string | null): Promise<PhoneRegionChange> {
     const setting = region === null ? null : toPhoneRegion(region);
     if (setting === undefined) {
@@ -153,16 +165,16 @@ export class OrgsService {
     const cached = this.keyCache.get(hash);
     let found = cached && cached.until > Date.now() ? cached.key : undefined;
     if (!found) {
-      const rows: Array<{ id: string; key_hash: string; org_id: string; slug: string; phone_region: string | null }> =
+      const rows: Array<{ id: string; key_hash: string; org_id: string; slug: string; phone_region: string | null; rate_limit_per_second: number | null }> =
         await this.dataSource.query(
-          `SELECT k.id, k.key_hash, k.org_id, o.slug, o.phone_region FROM api_keys k JOIN orgs o ON o.id = k.org_id
+          `SELECT k.id, k.key_hash, k.org_id, o.slug, o.phone_region, o.rate_limit_per_second FROM api_keys k JOIN orgs o ON o.id = k.org_id
          WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
           [hash],
         );
       const row = rows[0];
       if (!row || !sameHash(row.key_hash, hash)) return undefined;
       const phoneRegion = row.phone_region ?? this.config.defaultPhoneRegion;
-      found = { orgId: row.org_id, orgSlug: row.slug, apiKeyId: row.id, phoneRegion };
+      found = { orgId: row.org_id, orgSlug: row.slug, apiKeyId: row.id, phoneRegion, rateLimitPerSecond: row.rate_limit_per_second ?? undefined };
       this.keyCache.set(hash, { key: found, until: Date.now() + KEY_CACHE_MS });
     }
     if (orgSlug !== undefined && orgSlug !== found.orgSlug) return undefined;

@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import { FastifyReply } from 'fastify';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+
+/** One budget: `limit` hits per `windowMs` per tracker; past it, 429 until the window (or block) ends. */
+interface Policy {
+  name: 'key' | 'failed-auth' | 'public' | 'verify';
+  limit: number;
+  windowMs: number;
+  /** How long a tracker that went over stays refused; 0: only until its window ends. */
+  blockMs: number;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The API's request budgets (README "Rate limits"): per API key, per client IP for requests without
+ * valid credentials and for public routes, and per org for callback verification. Every answer of a
+ * limited route carries the IETF RateLimit-Policy and RateLimit headers; a 429 adds Retry-After and
+ * goes out in the dialect's error body, like every other failure.
+ */
+@Injectable()
+export class RateLimiter {
+  private readonly defaults: AppConfig['rateLimits'];
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly storage: RedisThrottlerStorage,
+  ) {
+    this.defaults = config.rateLimits;
+  }
+
+  /** Spends one request of an API key's budget (the org's own per-second limit, else the default). */
+  spendKey(reply: FastifyReply, apiKeyId: string, orgPerSecond?: number): Promise<void> {
+    return this.spend(reply, { name: 'key', limit: orgPerSecond ?? this.defaults.keyPerSecond, windowMs: 1000, blockMs: 0 }, apiKeyId);
+  }
+
+  spendPublic(reply: FastifyReply, ip: string): Promise<void> {
+    return this.spend(reply, { name: 'public', limit: this.defaults.publicPerMinute, windowMs: MINUTE_MS, blockMs: 0 }, ip);
+  }
+
+  /** Verification sends a request to the tenant's URL: a small budget, so it cannot be used to flood one. */
+  spendVerify(reply: FastifyReply, orgId: string): Promise<void> {
+    return this.spend(reply, { name: 'verify', limit: this.defaults.verifyPerMinute, windowMs: MINUTE_MS, blockMs: 0 }, orgId);
+  }
+
+  /** Refuses an IP locked out for failed authentications before its credentials cost a lookup. */
+  async refuseLockedOut(reply: FastifyReply, ip: string): Promise<void> {
+    const policy = this.failedAuthPolicy();
+    const seconds = await this.storage.blockedFor(ip, policy.name);
+    if (seconds > 0) this.refuse(reply, policy, seconds);
+  }
+
+  /** Counts missing or wrong credentials against the IP; past the limit the IP is locked out (429). */
+  spendFailedAuth(reply: FastifyReply, ip: string): Promise<void> {
+    return this.spend(reply, this.failedAuthPolicy(), ip);
+  }
+
+  private failedAuthPolicy(): Policy {
+    return { name: 'failed-auth', limit: this.defaults.failedAuthPerMinute, windowMs: MINUTE_MS, blockMs: MINUTE_MS };
+  }
+
+  private async spend(reply: FastifyReply, policy: Policy, tracker: string): Promise<void> {
+    const record = await this.storage.increment(tracker, policy.windowMs, policy.limit, policy.blockMs, policy.name);
+    if (record.isBlocked) this.refuse(reply, policy, record.timeToBlockExpire);
+    setRateLimitHeaders(reply, policy, Math.max(0, policy.limit - record.totalHits), record.timeToExpire);
+  }
+
+  private refuse(reply: FastifyReply, policy: Policy, seconds: number): never {
+    setRateLimitHeaders(reply, policy, 0, seconds);
+    reply.header('retry-after', String(seconds));
+    throw new ThrottlerException('Too many requests');
+  }
+}
+
+/** draft-ietf-httpapi-ratelimit-headers: the quota and window, then what remains and when it resets. */
+function setRateLimitHeaders(reply: FastifyReply, policy: Policy, remaining: number, resetSeconds: number): void {
+  reply.header('ratelimit-policy', `"${policy.name}";q=${policy.limit};w=${Math.ceil(policy.windowMs / 1000)}`);
+  reply.header('ratelimit', `"${policy.name}";r=${remaining};t=${resetSeconds}`);
+}
