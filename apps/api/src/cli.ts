@@ -1,18 +1,14 @@
 import 'reflect-metadata';
 import { AppConfigModule, loadConfig } from '@app/config';
 import { DatabaseModule, runMigrations } from '@app/database';
-import { DomainModule, EventNotifier, OrgsService, reencryptSecrets, SecretBox, verifyConsentLedger } from '@app/domain';
+import { DomainModule, EventNotifier, OrgsService, OutboxOnlyNotifier, reencryptSecrets, SecretBox, verifyConsentLedger } from '@app/domain';
 import { Global, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 
-/** The CLI changes orgs and keys only (and respells stored contacts), which emit no events. */
-class NoEvents extends EventNotifier {
-  async eventsCommitted(): Promise<void> {}
-}
-
+/** Events the CLI writes (merges found by respelling) wait in the outbox for the worker's sweeper. */
 @Global()
-@Module({ providers: [{ provide: EventNotifier, useClass: NoEvents }], exports: [EventNotifier] })
+@Module({ providers: [{ provide: EventNotifier, useClass: OutboxOnlyNotifier }], exports: [EventNotifier] })
 class NoEventsModule {}
 
 @Module({ imports: [AppConfigModule, DatabaseModule, NoEventsModule, DomainModule] })

@@ -1,16 +1,10 @@
-import { EventNotifier } from '@app/domain';
+import { EventNotifier, OutboxOnlyNotifier } from '@app/domain';
 import { Global, Module } from '@nestjs/common';
 
 /**
  * The worker's EventNotifier, for the domain services it runs (the expiry of confirmation
  * requests). Those write no events; should one ever do, the outbox sweeper fans it out.
  */
-export class OutboxOnlyEventNotifier extends EventNotifier {
-  eventsCommitted(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
 @Global()
-@Module({ providers: [{ provide: EventNotifier, useClass: OutboxOnlyEventNotifier }], exports: [EventNotifier] })
+@Module({ providers: [{ provide: EventNotifier, useClass: OutboxOnlyNotifier }], exports: [EventNotifier] })
 export class OutboxOnlyNotifierModule {}

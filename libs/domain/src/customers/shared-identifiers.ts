@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { systemActor } from '../common/actor';
 import { ConsentsService } from '../consents/consents.service';
-import { EventNotifier } from '../events/event-notifier';
+import { OutboxOnlyNotifier } from '../events/event-notifier';
 import { CustomerMergeService } from './customer-merge.service';
 import { CustomersService } from './customers.service';
 import { normalizeStoredContacts, RespellingReport, StoredContactsScope } from './stored-contacts';
@@ -33,11 +33,6 @@ export async function respellStoredContacts(
     for (const victim of victims) eventIds.push(...(await merges.mergeInTransaction(manager, actor, survivor, victim)).eventIds);
   }
   return { report, eventIds };
-}
-
-/** Notifies nobody: for a migration, whose events the worker's sweeper picks up from the outbox. */
-class OutboxOnlyNotifier extends EventNotifier {
-  async eventsCommitted(): Promise<void> {}
 }
 
 /** The merge service outside the Nest app (a migration), on the given data source. */

@@ -30,7 +30,7 @@ export interface SharedIdentifier {
 export interface RespellingReport {
   customer_identifiers: RespellingCount;
   consents: RespellingCount;
-  /** To be merged by the caller (mergeSharedIdentifiers), in the same transaction. */
+  /** Merged by respellStoredContacts (shared-identifiers.ts), in the same transaction. */
   sharedIdentifiers: SharedIdentifier[];
 }
 

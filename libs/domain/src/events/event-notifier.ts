@@ -19,3 +19,13 @@ export abstract class EventNotifier {
     return Promise.resolve();
   }
 }
+
+/**
+ * Tells no queue: for processes without the API's publisher (the CLI, the worker, a migration).
+ * Events they write wait in the outbox, and the worker's sweeper fans them out.
+ */
+export class OutboxOnlyNotifier extends EventNotifier {
+  eventsCommitted(): Promise<void> {
+    return Promise.resolve();
+  }
+}
