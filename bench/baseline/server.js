@@ -1,9 +1,13 @@
 'use strict';
 /**
- * The write-path baseline: a plain node:http server with `pg` and `bullmq` doing the same work
- * per request as optline's POST /v2/customers/{id}/subscriptions (read the current state, upsert
- * the state, a ledger row, an outbox row, one queue add) and nothing else: no framework, no
- * validation library, no auth lookup, no logging. It writes into optline's own tables.
+ * The baseline: a plain node:http server with `pg` and `bullmq` doing the same work per request as
+ * optline, and nothing else: no framework, no validation library, no auth lookup, no logging. It
+ * reads and writes optline's own tables, in the baseline org.
+ * - POST /v2/customers/{id}/subscriptions: read the current state, upsert the state, a ledger row,
+ *   an outbox row, one queue add.
+ * - GET /v1/customers/{id}/consent?channel=&topic=: every record of the channel and topic with the
+ *   ledger entry that set each, in one round trip.
+ * - POST /v1/consent/decisions: the same for up to 1,000 questions, in one statement over unnest.
  */
 const http = require('node:http');
 const { randomUUID } = require('node:crypto');
@@ -17,7 +21,9 @@ const queue = new Queue('baseline-events', {
   prefix: 'optline-baseline',
 });
 const ORG_ID = process.env.BASELINE_ORG_ID;
-const ROUTE = /^\/v2\/customers\/(\d+)\/subscriptions$/;
+const WRITE_ROUTE = /^\/v2\/customers\/(\d+)\/subscriptions$/;
+const DECISION_ROUTE = /^\/v1\/customers\/(\d+)\/consent\?(.*)$/;
+const BULK_ROUTE = '/v1/consent/decisions';
 
 async function applyChange(customerId, item) {
   const client = await pool.connect();
@@ -61,31 +67,86 @@ async function applyChange(customerId, item) {
   }
 }
 
+/**
+ * Every record of each (customer, channel, topic) asked about, with the ledger entry that set it,
+ * answered in question order: one statement whatever the number of questions.
+ */
+async function decide(questions) {
+  const { rows } = await pool.query(
+    `SELECT k.n, c.status, c.address, c.occurred_at, l.id AS ledger_id, l.previous_status, l.dialect, l.reason, l.created_at
+       FROM unnest($2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS k(customer_id, channel, topic, n)
+       LEFT JOIN consents c ON c.org_id = $1 AND c.customer_id = k.customer_id AND c.channel = k.channel
+                           AND c.topic = k.topic AND c.account_id = ''
+       LEFT JOIN consent_ledger l ON l.id = c.last_ledger_id
+      ORDER BY k.n`,
+    [ORG_ID, questions.map((q) => q.customerId), questions.map((q) => q.channel), questions.map((q) => q.topic)],
+  );
+  const answers = questions.map((q) => ({ customerId: q.customerId, allowed: true, status: 'OPTIN', decidedBy: null }));
+  for (const row of rows) {
+    if (row.status === null) continue;
+    const answer = answers[Number(row.n) - 1];
+    // Any record that forbids sending decides; otherwise the last one read.
+    if (answer.decidedBy && !answer.allowed) continue;
+    answer.allowed = row.status === 'OPTIN';
+    answer.status = row.status;
+    answer.decidedBy = {
+      address: row.address,
+      status: row.status,
+      occurredAt: row.occurred_at,
+      ledgerEntry: row.ledger_id && { id: row.ledger_id, previousStatus: row.previous_status, dialect: row.dialect, reason: row.reason, createdAt: row.created_at },
+    };
+  }
+  return answers;
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+async function handle(req) {
+  const write = WRITE_ROUTE.exec(req.url);
+  if (req.method === 'POST' && write) {
+    const item = JSON.parse(await readBody(req)).subscriptions[0];
+    const eventId = await applyChange(Number(write[1]), item);
+    if (eventId) await queue.add('fan-out', { eventIds: [eventId] });
+    return { subscriptions: eventId ? [item] : [], warnings: [] };
+  }
+  const one = DECISION_ROUTE.exec(req.url);
+  if (req.method === 'GET' && one) {
+    const query = new URLSearchParams(one[2]);
+    const [answer] = await decide([{ customerId: Number(one[1]), channel: query.get('channel'), topic: query.get('topic') }]);
+    return answer;
+  }
+  if (req.method === 'POST' && req.url === BULK_ROUTE) {
+    return { decisions: await decide(JSON.parse(await readBody(req)).questions) };
+  }
+  return null;
+}
+
 const server = http.createServer((req, res) => {
   if (req.url === '/health') {
     res.writeHead(200).end('ok');
     return;
   }
-  const match = ROUTE.exec(req.url);
-  if (req.method !== 'POST' || !match) {
-    res.writeHead(404).end();
-    return;
-  }
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', async () => {
-    try {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const item = body.subscriptions[0];
-      const eventId = await applyChange(Number(match[1]), item);
-      if (eventId) await queue.add('fan-out', { eventIds: [eventId] });
+  handle(req).then(
+    (body) => {
+      if (body === null) {
+        res.writeHead(404).end();
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ subscriptions: eventId ? [item] : [], warnings: [] }));
-    } catch (error) {
+      res.end(JSON.stringify(body));
+    },
+    (error) => {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: String(error.message) }));
-    }
-  });
+    },
+  );
 });
 
 server.listen(Number(process.env.PORT ?? 3500), '127.0.0.1');
