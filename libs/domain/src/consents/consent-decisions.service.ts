@@ -9,7 +9,7 @@ import { ChannelPrecedence, decideConsent, decideWithoutAddress, Precedence } fr
 import { Consent } from './consent.entity';
 import { normalizeAddress } from './contact-address';
 import { CustomerReference, OrgScope, resolveCustomerReferences } from '../customers/customer-references';
-import { DecisionKey, DecisionRecords, readDecisionRecords, readLedgerEntries } from './decision-records';
+import { DecisionKey, DecisionRecords, readDecisionRecords } from './decision-records';
 
 /** "May I send on this channel and topic, to this address?" */
 export interface ConsentQuestion {
@@ -83,7 +83,8 @@ export class ConsentDecisionsService {
 
   /**
    * Many questions, answered in their order. A fixed number of queries whatever their number:
-   * the identifiers' owners, the customers, every record, the deciding records' ledger entries.
+   * the identifiers' owners (only when a question names one), the customers, and every record
+   * with the ledger entry that set it.
    * An unknown customer fails only its own item.
    */
   async decideAll(scope: OrgScope, questions: CustomerConsentQuestion[]): Promise<Array<ConsentDecision | DecisionFailure>> {
@@ -94,16 +95,11 @@ export class ConsentDecisionsService {
       return customer && { customer, key: keyOf(customer.customerId, question, phoneRegion) };
     });
     const records = await readDecisionRecords(this.dataSource, orgId, asked.flatMap((a) => (a ? [a.key] : [])));
-    const precedences = asked.map((a) => a && precedenceOf(a.key, records));
-    const ledger = await readLedgerEntries(this.dataSource, orgId, precedences.flatMap((p) => (p ? decidingRecordsOf(p) : [])));
-    const withEntry = (record: Consent): DecidingRecord => ({
-      record,
-      ledgerEntry: (record.lastLedgerId !== null && ledger.get(record.lastLedgerId)) || null,
-    });
+    const withEntry = (record: Consent): DecidingRecord => ({ record, ledgerEntry: records.ledgerEntryOf(record) });
 
     return asked.map((a, i) => {
-      const precedence = precedences[i];
-      if (!a || !precedence) return UNKNOWN_CUSTOMER;
+      if (!a) return UNKNOWN_CUSTOMER;
+      const precedence = precedenceOf(a.key, records);
       const { decidedBy, addresses, ...answer } = precedence;
       return {
         ...a.customer,
@@ -127,9 +123,4 @@ type AnyPrecedence = Precedence<Consent> & Partial<Pick<ChannelPrecedence<Consen
 function precedenceOf(key: DecisionKey, records: DecisionRecords): AnyPrecedence {
   const { channelRecord, addressRecords } = records.of(key);
   return key.address === null ? decideWithoutAddress(channelRecord, addressRecords) : decideConsent(channelRecord, addressRecords[0] ?? null);
-}
-
-function decidingRecordsOf(precedence: AnyPrecedence): Consent[] {
-  const own = precedence.decidedBy ? [precedence.decidedBy] : [];
-  return [...own, ...(precedence.addresses ?? []).map((a) => a.decidedBy)];
 }
