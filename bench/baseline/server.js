@@ -69,31 +69,57 @@ async function applyChange(customerId, item) {
 
 /**
  * Every record of each (customer, channel, topic) asked about, with the ledger entry that set it,
- * answered in question order: one statement whatever the number of questions.
+ * answered in question order in optline's answer shape: one statement whatever the number of
+ * questions. The precedence is the simple one (any forbidding record decides), enough for the
+ * bench's data, where each customer has one channel-wide record.
  */
 async function decide(questions) {
   const { rows } = await pool.query(
-    `SELECT k.n, c.status, c.address, c.occurred_at, l.id AS ledger_id, l.previous_status, l.dialect, l.reason, l.created_at
+    `SELECT k.n, c.channel, c.topic, c.account_id, c.address, c.address_type, c.status, c.occurred_at, c.updated_at,
+            l.id AS l_id, l.previous_status, l.status AS l_status, l.dialect, l.source_name, l.api_key_id, l.actor, l.reason,
+            l.campaign_id, l.communication_id, l.proof, l.ip, l.user_agent, l.request_id, l.event_id,
+            l.occurred_at AS l_occurred_at, l.created_at AS l_created_at
        FROM unnest($2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS k(customer_id, channel, topic, n)
-       LEFT JOIN consents c ON c.org_id = $1 AND c.customer_id = k.customer_id AND c.channel = k.channel
-                           AND c.topic = k.topic AND c.account_id = ''
-       LEFT JOIN consent_ledger l ON l.id = c.last_ledger_id
-      ORDER BY k.n`,
+       JOIN consents c ON c.org_id = $1 AND c.customer_id = k.customer_id AND c.channel = k.channel
+                      AND c.topic = k.topic AND c.account_id = ''
+       LEFT JOIN consent_ledger l ON l.org_id = $1 AND l.id = c.last_ledger_id`,
     [ORG_ID, questions.map((q) => q.customerId), questions.map((q) => q.channel), questions.map((q) => q.topic)],
   );
-  const answers = questions.map((q) => ({ customerId: q.customerId, allowed: true, status: 'OPTIN', decidedBy: null }));
+  const answers = questions.map((q) => ({ customerId: q.customerId, allowed: true, status: 'OPTIN', decidedBy: null, addresses: [] }));
   for (const row of rows) {
-    if (row.status === null) continue;
     const answer = answers[Number(row.n) - 1];
-    // Any record that forbids sending decides; otherwise the last one read.
     if (answer.decidedBy && !answer.allowed) continue;
     answer.allowed = row.status === 'OPTIN';
     answer.status = row.status;
     answer.decidedBy = {
+      level: row.address === '' ? 'channel' : 'address',
+      channel: row.channel,
+      topic: row.topic,
+      accountId: row.account_id,
       address: row.address,
+      addressType: row.address_type,
       status: row.status,
-      occurredAt: row.occurred_at,
-      ledgerEntry: row.ledger_id && { id: row.ledger_id, previousStatus: row.previous_status, dialect: row.dialect, reason: row.reason, createdAt: row.created_at },
+      occurredAt: row.occurred_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+      ledgerEntry: row.l_id && {
+        id: Number(row.l_id),
+        previousStatus: row.previous_status,
+        status: row.l_status,
+        dialect: row.dialect,
+        sourceName: row.source_name,
+        apiKeyId: row.api_key_id,
+        actor: row.actor,
+        reason: row.reason,
+        campaignId: row.campaign_id,
+        communicationId: row.communication_id,
+        proof: row.proof,
+        ip: row.ip,
+        userAgent: row.user_agent,
+        requestId: row.request_id,
+        eventId: row.event_id,
+        occurredAt: (row.l_occurred_at ?? row.l_created_at).toISOString(),
+        createdAt: row.l_created_at.toISOString(),
+      },
     };
   }
   return answers;
@@ -119,7 +145,7 @@ async function handle(req) {
   const one = DECISION_ROUTE.exec(req.url);
   if (req.method === 'GET' && one) {
     const query = new URLSearchParams(one[2]);
-    const [answer] = await decide([{ customerId: Number(one[1]), channel: query.get('channel'), topic: query.get('topic') }]);
+    const [{ customerId, ...answer }] = await decide([{ customerId: Number(one[1]), channel: query.get('channel'), topic: query.get('topic') }]);
     return answer;
   }
   if (req.method === 'POST' && req.url === BULK_ROUTE) {

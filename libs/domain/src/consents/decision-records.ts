@@ -5,10 +5,12 @@ import { poolQuery } from '../common/raw-client';
 import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
 import { Consent } from './consent.entity';
 import { ConsentRow } from './consent-store';
+import { ResolvedCustomer, resolvedCustomer } from '../customers/customer-references';
 
-/** The records one question reads: one customer's channel and topic (and account). */
-export interface DecisionKey {
-  customerId: number;
+/** One question as the statement asks it: the customer named, and the key of the records it reads. */
+export interface AskedKey {
+  /** The customer id the question names; null when it names nobody (an identifier nobody holds). */
+  named: number | null;
   channel: Channel;
   topic: string;
   accountId: string;
@@ -16,28 +18,26 @@ export interface DecisionKey {
   address: string | null;
 }
 
-/** The records read for a set of questions, found again per question, each with the ledger entry that set it. */
-export class DecisionRecords {
-  private readonly byKey = new Map<string, Consent[]>();
+/** What one question read: its customer as resolved, and the records of its key with the ledger entries that set them. */
+export class QuestionRecords {
+  private readonly records: Consent[] = [];
   private readonly entries = new Map<number, ConsentLedgerEntry>();
 
-  constructor(records: Array<{ record: Consent; ledgerEntry: ConsentLedgerEntry | null }>) {
-    for (const { record, ledgerEntry } of records) {
-      const key = groupOf(record);
-      const group = this.byKey.get(key);
-      if (group) group.push(record);
-      else this.byKey.set(key, [record]);
-      if (ledgerEntry) this.entries.set(ledgerEntry.id, ledgerEntry);
-    }
+  constructor(readonly customer: ResolvedCustomer) {}
+
+  add(record: Consent, ledgerEntry: ConsentLedgerEntry | null): void {
+    this.records.push(record);
+    if (ledgerEntry) this.entries.set(ledgerEntry.id, ledgerEntry);
   }
 
-  /** The channel-wide record and the address-level ones of the key's channel, topic and account. */
-  of(key: DecisionKey): { channelRecord: Consent | null; addressRecords: Consent[] } {
-    const records = this.byKey.get(groupOf(key)) ?? [];
-    return {
-      channelRecord: records.find((r) => r.address === '') ?? null,
-      addressRecords: records.filter((r) => r.address !== '' && (key.address === null || r.address === key.address)),
-    };
+  /** The channel-wide record (address ''), if any. */
+  get channelRecord(): Consent | null {
+    return this.records.find((r) => r.address === '') ?? null;
+  }
+
+  /** The address-level records read: the one asked about, or every one when no address was asked. */
+  get addressRecords(): Consent[] {
+    return this.records.filter((r) => r.address !== '');
   }
 
   /** The ledger entry that set a record, read with it; null for a record older than the ledger. */
@@ -45,9 +45,6 @@ export class DecisionRecords {
     return (record.lastLedgerId !== null && this.entries.get(record.lastLedgerId)) || null;
   }
 }
-
-const groupOf = (k: { customerId: number; channel: Channel; topic: string; accountId: string }) =>
-  `${k.customerId}\u0000${k.channel}\u0000${k.topic}\u0000${k.accountId}`;
 
 /** A consent row with the columns of the ledger entry that set it (`l_`, all null without one). */
 interface RecordWithEntryRow extends ConsentRow {
@@ -121,17 +118,18 @@ const toLedgerEntry = (orgId: string, row: RecordWithEntryRow): ConsentLedgerEnt
       });
 
 /**
- * Every record the questions need, each with the ledger entry that set it, in one statement over
- * the unnested keys (one index range per key, one primary-key probe per entry): the records of a
- * key and their entries are read as of one moment, and the cost is one round trip however many
- * questions there are. (A merge moves a record to the survivor under the same ledger row, so the
- * entry is found by its id alone, not by the record's customer.)
+ * For each question, in one statement over the unnested questions: whether its customer is in the
+ * org (not erased), the survivor when it was merged, and the survivor's records of the key, each
+ * with the ledger entry that set it. One round trip however many questions there are, and every
+ * answer read as of one moment. (A merge moves a record to the survivor under the same ledger row,
+ * so an entry is found by its id alone.) Null for a question whose customer is unknown.
  */
-export async function readDecisionRecords(dataSource: DataSource, orgId: string, keys: DecisionKey[]): Promise<DecisionRecords> {
-  const distinct = [...new Map(keys.map((k) => [`${groupOf(k)}\u0000${k.address ?? '\u0001'}`, k])).values()];
-  if (distinct.length === 0) return new DecisionRecords([]);
-  const rows: RecordWithEntryRow[] = await poolQuery(dataSource)(
-    `SELECT c.id, c.customer_id, c.channel, c.topic, c.account_id, c.address, c.address_type, c.status,
+export async function readQuestionRecords(dataSource: DataSource, orgId: string, asked: AskedKey[]): Promise<Array<QuestionRecords | null>> {
+  const answers: Array<QuestionRecords | null> = asked.map(() => null);
+  if (asked.every((k) => k.named === null)) return answers;
+  const rows: Array<RecordWithEntryRow & { n: string; named_id: string; merged_into: string | null }> = await poolQuery(dataSource)(
+    `SELECT k.n, cu.id AS named_id, cu.merged_into,
+            c.id, c.customer_id, c.channel, c.topic, c.account_id, c.address, c.address_type, c.status,
             c.last_ledger_id, c.occurred_at, c.updated_at,
             l.id AS l_id, l.previous_status AS l_previous_status, l.status AS l_status, l.dialect AS l_dialect,
             l.source_name AS l_source_name, l.api_key_id AS l_api_key_id, l.actor AS l_actor, l.reason AS l_reason,
@@ -139,22 +137,27 @@ export async function readDecisionRecords(dataSource: DataSource, orgId: string,
             l.ip AS l_ip, l.user_agent AS l_user_agent, l.request_id AS l_request_id, l.proof AS l_proof,
             l.event_id AS l_event_id, l.occurred_at AS l_occurred_at,
             l.superseded_by_occurred_at AS l_superseded_by_occurred_at, l.created_at AS l_created_at
-       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS k(customer_id, channel, topic, account_id, address)
-       JOIN consents c ON c.org_id = $1 AND c.customer_id = k.customer_id AND c.channel = k.channel
-                      AND c.topic = k.topic AND c.account_id = k.account_id
-                      AND (k.address IS NULL OR c.address IN ('', k.address))
+       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
+            WITH ORDINALITY AS k(customer_id, channel, topic, account_id, address, n)
+       JOIN customers cu ON cu.org_id = $1 AND cu.id = k.customer_id AND cu.erased_at IS NULL
+       LEFT JOIN consents c ON c.org_id = $1 AND c.customer_id = coalesce(cu.merged_into, cu.id) AND c.channel = k.channel
+                           AND c.topic = k.topic AND c.account_id = k.account_id
+                           AND (k.address IS NULL OR c.address IN ('', k.address))
        LEFT JOIN consent_ledger l ON l.org_id = $1 AND l.id = c.last_ledger_id`,
     [
       orgId,
-      distinct.map((k) => k.customerId),
-      distinct.map((k) => k.channel),
-      distinct.map((k) => k.topic),
-      distinct.map((k) => k.accountId),
-      distinct.map((k) => k.address),
+      asked.map((k) => k.named),
+      asked.map((k) => k.channel),
+      asked.map((k) => k.topic),
+      asked.map((k) => k.accountId),
+      asked.map((k) => k.address),
     ],
-    'optline-decision-records',
+    'optline-question-records',
   );
-  // Two keys of one channel and topic (two addresses asked about) both read its channel-wide record.
-  const unique = new Map(rows.map((r) => [r.id, r]));
-  return new DecisionRecords([...unique.values()].map((row) => ({ record: toConsent(orgId, row), ledgerEntry: toLedgerEntry(orgId, row) })));
+  for (const row of rows) {
+    const n = Number(row.n) - 1;
+    const answer = (answers[n] ??= new QuestionRecords(resolvedCustomer(Number(row.named_id), row.merged_into === null ? null : Number(row.merged_into))));
+    if (row.id !== null) answer.add(toConsent(orgId, row), toLedgerEntry(orgId, row));
+  }
+  return answers;
 }
