@@ -1,4 +1,4 @@
-import { ActorContext, Channel, ConsentsService, ConsentStatus } from '@app/domain';
+import { ActorContext, Channel, ConsentsService, ConsentStatus, QUESTION_RECORDS_SQL } from '@app/domain';
 import { registerCustomer, TestApi, TestOrg } from '@app/testing';
 import { randomBytes, randomInt } from 'node:crypto';
 
@@ -304,6 +304,33 @@ describe('GET /v1/customers/{id}/consent (may I send?)', () => {
       const bulk = await decide([question({ customerId: victim.id })], other);
       expect(bulk.body.decisions).toEqual([{ error: expect.objectContaining({ code: 'CUSTOMER_NOT_FOUND' }) }]);
     });
+  });
+
+  it('looks each question up by index, even in a generic plan (EXPLAIN of the statement the service runs)', async () => {
+    // A prepared statement may run on a plan made without its values, which knows nothing of the
+    // arrays' sizes: each question must still be a primary-key probe of its customer and an
+    // index range of that customer's records, never a scan of the org's customers or records.
+    const { id } = await registerCustomer(api, org);
+    await channelWide(id, 'OPTOUT');
+    type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Cond'?: string; Plans?: PlanNode[] };
+    const plan: PlanNode = await api.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL plan_cache_mode = force_generic_plan');
+      await manager.query(`PREPARE question_records_plan(uuid, bigint[], text[], text[], text[], text[]) AS ${QUESTION_RECORDS_SQL}`);
+      const [{ 'QUERY PLAN': explained }] = await manager.query(
+        `EXPLAIN (FORMAT JSON) EXECUTE question_records_plan('${org.orgId}', '{${id}}', '{EMAIL}', '{BULK}', '{""}', '{NULL}')`,
+      );
+      await manager.query('DEALLOCATE question_records_plan');
+      return explained[0].Plan;
+    });
+    const scans = new Map<string, PlanNode>();
+    const walk = (node: PlanNode) => {
+      if (node['Relation Name']) scans.set(node['Relation Name'], node);
+      (node.Plans ?? []).forEach(walk);
+    };
+    walk(plan);
+    expect(scans.get('customers')).toMatchObject({ 'Index Cond': expect.stringMatching(/\bid = k\.customer_id\b/) });
+    expect(scans.get('consents')).toMatchObject({ 'Index Cond': expect.stringContaining('customer_id = ') });
+    expect(scans.get('consent_ledger')).toMatchObject({ 'Index Cond': expect.stringMatching(/\bid = \w+\.last_ledger_id\b/) });
   });
 
   it('lists the consent, Altcraft and WM endpoints in the OpenAPI document', async () => {

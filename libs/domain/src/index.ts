@@ -22,6 +22,7 @@ export * from './consents/consent-ledger-entry.entity';
 export * from './consents/consent-key';
 export * from './consents/consents.service';
 export * from './consents/consent-decisions.service';
+export { QUESTION_RECORDS_SQL } from './consents/decision-records';
 export * from './consents/consent-history';
 export * from './customers/customer-references';
 export * from './consents/consent-precedence';

@@ -118,6 +118,37 @@ const toLedgerEntry = (orgId: string, row: RecordWithEntryRow): ConsentLedgerEnt
       });
 
 /**
+ * $1 org, then one array per question field. Each question is looked up on its own (LATERAL,
+ * fenced with OFFSET 0 so the planner cannot flatten it into a join): its customer by primary key,
+ * the records of the survivor's key by the unique index, each record's ledger entry by primary
+ * key. Flattened, the join to the records
+ * through coalesce(merged_into, id) let a generic plan scan every customer and record of the org's
+ * channel and topic: 6.7 ms instead of 0.2 ms for one question at 1,000 customers, growing with the
+ * org. test/consent-decision.e2e-spec.ts checks the plan.
+ */
+export const QUESTION_RECORDS_SQL = `
+  SELECT k.n, cu.id AS named_id, cu.merged_into,
+         c.id, c.customer_id, c.channel, c.topic, c.account_id, c.address, c.address_type, c.status,
+         c.last_ledger_id, c.occurred_at, c.updated_at,
+         l.id AS l_id, l.previous_status AS l_previous_status, l.status AS l_status, l.dialect AS l_dialect,
+         l.source_name AS l_source_name, l.api_key_id AS l_api_key_id, l.actor AS l_actor, l.reason AS l_reason,
+         l.campaign_id AS l_campaign_id, l.communication_id AS l_communication_id, l.org_unit_id AS l_org_unit_id,
+         l.ip AS l_ip, l.user_agent AS l_user_agent, l.request_id AS l_request_id, l.proof AS l_proof,
+         l.event_id AS l_event_id, l.occurred_at AS l_occurred_at,
+         l.superseded_by_occurred_at AS l_superseded_by_occurred_at, l.created_at AS l_created_at
+    FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
+         WITH ORDINALITY AS k(customer_id, channel, topic, account_id, address, n)
+   CROSS JOIN LATERAL (
+         SELECT id, merged_into, coalesce(merged_into, id) AS answering_id FROM customers
+          WHERE org_id = $1 AND id = k.customer_id AND erased_at IS NULL OFFSET 0) cu
+    LEFT JOIN LATERAL (
+         SELECT * FROM consents
+          WHERE org_id = $1 AND customer_id = cu.answering_id AND channel = k.channel AND topic = k.topic
+            AND account_id = k.account_id AND (k.address IS NULL OR address IN ('', k.address)) OFFSET 0) c ON true
+    LEFT JOIN LATERAL (
+         SELECT * FROM consent_ledger WHERE id = c.last_ledger_id AND org_id = $1 OFFSET 0) l ON true`;
+
+/**
  * For each question, in one statement over the unnested questions: whether its customer is in the
  * org (not erased), the survivor when it was merged, and the survivor's records of the key, each
  * with the ledger entry that set it. One round trip however many questions there are, and every
@@ -128,22 +159,7 @@ export async function readQuestionRecords(dataSource: DataSource, orgId: string,
   const answers: Array<QuestionRecords | null> = asked.map(() => null);
   if (asked.every((k) => k.named === null)) return answers;
   const rows: Array<RecordWithEntryRow & { n: string; named_id: string; merged_into: string | null }> = await poolQuery(dataSource)(
-    `SELECT k.n, cu.id AS named_id, cu.merged_into,
-            c.id, c.customer_id, c.channel, c.topic, c.account_id, c.address, c.address_type, c.status,
-            c.last_ledger_id, c.occurred_at, c.updated_at,
-            l.id AS l_id, l.previous_status AS l_previous_status, l.status AS l_status, l.dialect AS l_dialect,
-            l.source_name AS l_source_name, l.api_key_id AS l_api_key_id, l.actor AS l_actor, l.reason AS l_reason,
-            l.campaign_id AS l_campaign_id, l.communication_id AS l_communication_id, l.org_unit_id AS l_org_unit_id,
-            l.ip AS l_ip, l.user_agent AS l_user_agent, l.request_id AS l_request_id, l.proof AS l_proof,
-            l.event_id AS l_event_id, l.occurred_at AS l_occurred_at,
-            l.superseded_by_occurred_at AS l_superseded_by_occurred_at, l.created_at AS l_created_at
-       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
-            WITH ORDINALITY AS k(customer_id, channel, topic, account_id, address, n)
-       JOIN customers cu ON cu.org_id = $1 AND cu.id = k.customer_id AND cu.erased_at IS NULL
-       LEFT JOIN consents c ON c.org_id = $1 AND c.customer_id = coalesce(cu.merged_into, cu.id) AND c.channel = k.channel
-                           AND c.topic = k.topic AND c.account_id = k.account_id
-                           AND (k.address IS NULL OR c.address IN ('', k.address))
-       LEFT JOIN consent_ledger l ON l.org_id = $1 AND l.id = c.last_ledger_id`,
+    QUESTION_RECORDS_SQL,
     [
       orgId,
       asked.map((k) => k.named),
