@@ -128,6 +128,41 @@ describe('double opt-in', () => {
     expect(await stateOf(customerId)).toEqual([`1:${email}:OPTIN`]);
   });
 
+  it('asking confirmation of an opt-in already recorded as OPTIN changes nothing: it stays OPTIN, no new request', async () => {
+    const { customer, confirmUrl } = await requestOptIn();
+    expect((await confirmPost(confirmUrl)).text).toContain('Subscription confirmed');
+    const confirmedBefore = await counts();
+    const again = await api.put(`/v1/customers/${customer.id}/consents`, { channel: 'EMAIL', topic: 'NEWS', address: customer.email, status: 'OPTIN', confirm: true }, org);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ result: 'unchanged', changed: false, record: { status: 'OPTIN' } });
+    expect(await counts()).toEqual(confirmedBefore);
+    expect(await stateOf(customer.id)).toEqual([`NEWS:${customer.email}:OPTIN`]);
+    expect((await rowsOf(api, 'events', customer.id)).map((e: any) => e.type)).toEqual(['EMAIL_OPTIN_REQUESTED', 'EMAIL_OPTIN']);
+
+    // An explicit opt-in recorded without confirmation is the person's choice too: not downgraded.
+    const plain = await registerCustomer(api, org);
+    await api.put(`/v1/customers/${plain.id}/consents`, { channel: 'EMAIL', topic: 'NEWS', address: plain.email, status: 'OPTIN' }, org);
+    const asked = await api.put(`/v1/customers/${plain.id}/consents`, { channel: 'EMAIL', topic: 'NEWS', address: plain.email, status: 'OPTIN', confirm: true }, org);
+    expect(asked.body).toMatchObject({ result: 'unchanged', record: { status: 'OPTIN' } });
+    expect(await stateOf(plain.id)).toEqual([`NEWS:${plain.email}:OPTIN`]);
+    expect((await rowsOf(api, 'events', plain.id)).some((e: any) => e.type === 'EMAIL_OPTIN_REQUESTED')).toBe(false);
+  });
+
+  it("Altcraft's unconfirmed on a record already OPTIN keeps the opt-in and asks for nothing", async () => {
+    const profileId = `p-${randomBytes(6).toString('hex')}`;
+    const email = `${profileId}@example.com`;
+    const set = (status: string) =>
+      api.post('/api/v1.1/subscriptions/set', { token: org.key, db_id: 1, resource_id: 1, profile_id: profileId, channel: 'email', email, status });
+    expect((await set('subscribed')).status).toBe(200);
+    const customerId = (await customerByIdentifier(api, org.orgId, { source: 'ALTCRAFT', accountId: '1', type: 'profileId', value: profileId }))!;
+    expect(await stateOf(customerId)).toEqual([`1:${email}:OPTIN`]);
+    const before = await counts();
+    expect((await set('unconfirmed')).status).toBe(200);
+    expect(await counts()).toEqual(before);
+    expect(await stateOf(customerId)).toEqual([`1:${email}:OPTIN`]);
+    expect((await rowsOf(api, 'events', customerId)).some((e: any) => e.type === 'EMAIL_OPTIN_REQUESTED')).toBe(false);
+  });
+
   it('a tampered token, or an unsubscribe token, confirms nothing', async () => {
     const { customer, confirmUrl } = await requestOptIn();
     const [kid, body, mac] = confirmUrl.split('/c/')[1].split('.');
