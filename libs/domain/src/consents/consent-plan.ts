@@ -71,7 +71,7 @@ export function planChanges(before: StoredConsent[], changes: ConsentChange[], o
     const current = state.get(key) ?? null;
     // A status kept as recorded says nothing new, and so has no time of its own to record.
     const keptAsRecorded = (asked.keepRecordedStatus === true && current !== null) || asksToConfirmAnOptIn(current, asked.status);
-    const status = keptAsRecorded ? current.status : asked.status;
+    const status = keptAsRecorded && current ? current.status : asked.status;
     const change: PlannedChange = { ...asked, address, status, occurredAt: asked.occurredAt ?? options.occurredAt };
     const previousStatus = current?.status ?? null;
     const verdict = keptAsRecorded ? 'unchanged' : judgeChange(current, change, options.createMissing);
