@@ -1,4 +1,4 @@
-import { DoubleOptInService, OrgSecretsService, PERSON_PATHS, signLinkToken, verifyConsentLedger } from '@app/domain';
+import { CONFIRMATION_REQUESTS_SQL, DoubleOptInService, OrgSecretsService, PERSON_PATHS, signLinkToken, verifyConsentLedger } from '@app/domain';
 import { createSubscription, customerByIdentifier, registerCustomer, rowsOf, startWebhookHarness, TestApi, TestOrg, writeCounts, WebhookReceiver } from '@app/testing';
 import { INestApplicationContext } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
@@ -235,6 +235,32 @@ describe('double opt-in', () => {
     // (The first link, minted moments ago in real time, would confirm too: only its faked age expired it.)
     expect((await confirmPost(fresh)).text).toContain('Subscription confirmed');
     expect(await stateOf(customer.id)).toEqual([`NEWS:${customer.email}:OPTIN`]);
+  });
+
+  it('the expiry scan reads a bounded chunk through an index, and never reads a request again once past it', async () => {
+    // The plan of the scan's one query: the partial index on confirmation requests, in id order, a LIMIT.
+    const plan = await api.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL enable_seqscan = off');
+      const [row] = await manager.query(`EXPLAIN (FORMAT JSON) ${CONFIRMATION_REQUESTS_SQL}`, ['0', 'confirmation expired', 200]);
+      return JSON.stringify(row['QUERY PLAN']);
+    });
+    expect(plan).toContain('"Node Type":"Limit"');
+    expect(plan).toContain('"Index Name":"consent_ledger_confirmation_requests"');
+    expect(plan).not.toContain('"Node Type":"Seq Scan"');
+
+    const { customer } = await requestOptIn();
+    const [request] = (await rowsOf(api, 'consent_ledger', customer.id)).slice(-1);
+    const expiry = worker.get(DoubleOptInService);
+    const cursor = async () => Number((await api.dataSource.query("SELECT position FROM sweep_cursors WHERE name = 'confirmation-expiry'"))[0].position);
+    // Not due: the cursor stops before it.
+    await expiry.expireStale(new Date(Date.now() + 6 * DAY_MS));
+    expect(await cursor()).toBeLessThan(Number(request.id));
+    const later = new Date(Date.now() + 8 * DAY_MS);
+    // Two workers at once: each request is expired once.
+    while ((await Promise.all([expiry.expireStale(later), expiry.expireStale(later)])).some((n) => n > 0));
+    expect(await cursor()).toBeGreaterThanOrEqual(Number(request.id));
+    const ledger = await rowsOf(api, 'consent_ledger', customer.id);
+    expect(ledger.map((r: any) => r.reason)).toEqual([null, 'confirmation expired']);
   });
 
   it('a confirm link older than CONFIRM_TTL_DAYS confirms nothing, even before the worker has recorded the expiry', async () => {
