@@ -127,8 +127,9 @@ export class DoubleOptInService {
    * follows the requests made since the last call, never all requests ever made. A request whose
    * key has moved on since (confirmed, opted out, asked again, erased) is passed by. The walk stops
    * at the first request not yet due; since a request is due only TTL days after it was written,
-   * every row it passes was committed long ago. The cursor row is locked for a chunk, so workers
-   * advance it one at a time. Returns how many it recorded.
+   * every row it passes was committed long ago. A chunk is one transaction holding the cursor row's
+   * lock, so workers advance it one at a time, and a chunk that fails leaves the cursor where it
+   * was. Returns how many it recorded.
    */
   async expireStale(now = new Date()): Promise<number> {
     let expired = 0;
@@ -148,26 +149,23 @@ export class DoubleOptInService {
         EXPIRY_CURSOR,
       ]);
       const requests: ConfirmationRequestRow[] = await manager.query(CONFIRMATION_REQUESTS_SQL, [cursor.position, CONFIRMATION_EXPIRED, EXPIRY_BATCH]);
-      let position = cursor.position;
+      const firstNotDue = requests.findIndex((r) => r.created_at.getTime() >= cutoff);
+      const due = firstNotDue === -1 ? requests : requests.slice(0, firstNotDue);
+      // In the chunk's transaction, customers in ascending id as merges lock them: no deadlock
+      // with a merge, and the cursor moves only with the expiries it passed.
       let expired = 0;
-      let done = requests.length < EXPIRY_BATCH;
-      for (const request of requests) {
-        if (request.created_at.getTime() >= cutoff) {
-          done = true;
-          break;
-        }
-        if (request.pending) expired += await this.expire(request, ttlMs);
-        position = request.id;
-      }
+      const pending = due.filter((r) => r.pending).sort((a, b) => Number(a.customer_id) - Number(b.customer_id));
+      for (const request of pending) expired += await this.expire(manager, request, ttlMs);
+      const position = due.length ? due[due.length - 1].id : cursor.position;
       await manager.query('UPDATE sweep_cursors SET position = $2, updated_at = now() WHERE name = $1', [EXPIRY_CURSOR, position]);
-      return { expired, done };
+      return { expired, done: firstNotDue !== -1 || requests.length < EXPIRY_BATCH };
     });
   }
 
   /** Records one request as expired; 0 when the customer was erased or merged away meanwhile. */
-  private async expire(request: ConfirmationRequestRow, ttlMs: number): Promise<number> {
+  private async expire(manager: EntityManager, request: ConfirmationRequestRow, ttlMs: number): Promise<number> {
     try {
-      const outcome = await this.consents.apply(systemActor(request.org_id), {
+      const outcome = await this.consents.applyInTransaction(manager, systemActor(request.org_id), {
         customerId: Number(request.customer_id),
         changes: [
           {
