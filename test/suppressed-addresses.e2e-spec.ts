@@ -83,15 +83,8 @@ describe('suppressed addresses attached to an existing customer', () => {
   it("an address given in an Altcraft write to a customer it creates starts opted out", async () => {
     const { email } = await erasedAddresses();
     const profileId = `p-${email.split('@')[0]}`;
-    const res = await api.post('/api/v1.1/subscriptions/set', {
-      token: org.key,
-      db_id: 1,
-      resource_id: 1,
-      profile_id: profileId,
-      channel: 'email',
-      email,
-      status: 'subscribed',
-    });
+    const subscription = { db_id: 1, resource_id: 1, profile_id: profileId, channel: 'email', email, status: 'subscribed' };
+    const res = await api.post('/api/v1.1/subscriptions/set', { token: org.key, ...subscription });
     expect(res.status).toBe(200);
     const [{ customer_id }] = await api.dataSource.query('SELECT customer_id FROM customer_identifiers WHERE org_id = $1 AND value = $2', [org.orgId, profileId]);
     const ledger = await rowsOf(api, 'consent_ledger', Number(customer_id));
