@@ -53,6 +53,7 @@ const decision = obj({ allowed: bool, status: str, decidedBy: nullable({ type: '
 const identities = obj({ customerId: int, identities: list(obj({ type: str, value: str, source: str, accountId: str })) });
 const wmAnswer = obj({ status: str, request_tracking_id: str, preferences: list({ type: 'object' }) });
 const health = obj({ status: str });
+const branding = obj({ org: str, displayName: nullable(str), logoUrl: nullable(str), accentColor: nullable(str) });
 
 /** What each route answers on success: [status, description, body schema]. Every route must have one (test/openapi.e2e-spec.ts). */
 const SUCCESS: Record<string, [status: number, description: string, schema: Schema]> = {
@@ -101,6 +102,8 @@ const SUCCESS: Record<string, [status: number, description: string, schema: Sche
     'Per item, in request order: the page and one-click URLs and the List-Unsubscribe headers, or its error',
     obj({ items: list(obj({ url: str, oneClickUrl: str, headers: obj({ 'List-Unsubscribe': str, 'List-Unsubscribe-Post': str }), error: { type: 'object' } })) }),
   ],
+  'GET /v1/org/branding': [200, "The org's branding on the person's pages", branding],
+  'PUT /v1/org/branding': [200, 'The branding as stored', branding],
   'GET /v1/customers/{id}/export': [200, 'Everything held about the person: profiles, identifiers, consents, the ledger with its proof, events with their deliveries', { type: 'object' }],
   'DELETE /v1/customers/{id}': [
     200,

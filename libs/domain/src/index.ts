@@ -7,6 +7,7 @@ export * from './entities';
 export * from './orgs/org.entity';
 export * from './orgs/api-key.entity';
 export * from './orgs/orgs.service';
+export * from './orgs/org-branding';
 export * from './customers/customer.entity';
 export * from './customers/customer-profile.entity';
 export * from './customers/customer-identifier.entity';

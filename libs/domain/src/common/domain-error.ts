@@ -48,6 +48,8 @@ export const ErrorCodes = {
   ORG_EXISTS: 'ORG_EXISTS',
   INVALID_PHONE_REGION: 'INVALID_PHONE_REGION',
   INVALID_RATE_LIMIT: 'INVALID_RATE_LIMIT',
+  /** A display name, logo URL or accent colour the person's pages cannot use (see org-branding). */
+  INVALID_BRANDING: 'INVALID_BRANDING',
   KEY_NOT_FOUND: 'KEY_NOT_FOUND',
   BATCH_NOT_FOUND: 'BATCH_NOT_FOUND',
   BATCH_NOT_FAILED: 'BATCH_NOT_FAILED',
