@@ -139,7 +139,8 @@ describe('delivery edge cases (api + worker + a verifying receiver)', () => {
       await receiver.waitFor(() => receiver.eventIds().includes(second));
       await waitFor(async () => (await stats(sub)).delivered === 1, 'the second delivered');
 
-      const refused = await api.post(`/v1/deliveries/${failedBatch}/redeliver`, {}, org);
+      // As the README's curl sends it: no body at all.
+      const refused = await api.request({ method: 'POST', url: `/v1/deliveries/${failedBatch}/redeliver`, as: org });
       expect(refused.status).toBe(409);
       expect(refused.body.error).toMatchObject({ code: 'BATCH_OUT_OF_ORDER', message: expect.stringContaining('outOfOrder') });
       const [row] = await api.dataSource.query('SELECT state FROM delivery_batches WHERE id = $1', [failedBatch]);
