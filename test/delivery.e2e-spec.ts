@@ -22,13 +22,15 @@ describe('webhook delivery (api + worker + a verifying receiver)', () => {
   beforeAll(async () => {
     api = await TestApi.start();
     worker = await startTestWorker();
-    org = await api.createOrg('delivery');
   });
   afterAll(async () => {
     await worker.close();
     await api.close();
   });
   beforeEach(async () => {
+    // An org per test: subscriptions of earlier tests would share the event types (one ACTIVE
+    // subscription per type is the rule, and a PAUSED one holds none of the types an ACTIVE one has).
+    org = await api.createOrg('delivery');
     receiver = await new WebhookReceiver().start();
   });
   afterEach(() => receiver.stop());
