@@ -4,17 +4,13 @@ import {
   NOTIFICATIONS,
   responsysError,
   setSubscriptionStatus,
-  startTestWorker,
   TestApi,
   TestOrg,
   TestSubscription,
+  useDeliveryTestBed,
+  waitForStats,
   WebhookReceiver,
 } from '@app/testing';
-import { INestApplicationContext } from '@nestjs/common';
-
-process.env.WEBHOOK_FLUSH_MS = '100';
-process.env.WEBHOOK_RETRY_SCHEDULE = '1,1,1,1';
-process.env.WEBHOOK_TIMEOUT_MS = '2000';
 
 const SUBS = `${NOTIFICATIONS}/subscriptions`;
 const taken = (type: string) =>
@@ -22,25 +18,11 @@ const taken = (type: string) =>
 
 /** The delivery edge cases of issue 11: overlapping subscriptions, narrowed ones, late redelivery, a recovered primary. */
 describe('delivery edge cases (api + worker + a verifying receiver)', () => {
+  const bed = useDeliveryTestBed('edge');
   let api: TestApi;
-  let worker: INestApplicationContext;
   let org: TestOrg;
   let receiver: WebhookReceiver;
-
-  beforeAll(async () => {
-    api = await TestApi.start();
-    worker = await startTestWorker();
-  });
-  afterAll(async () => {
-    await worker.close();
-    await api.close();
-  });
-  beforeEach(async () => {
-    // An org per test: the one-ACTIVE-subscription-per-type rule would couple tests otherwise.
-    org = await api.createOrg('edge');
-    receiver = await new WebhookReceiver().start();
-  });
-  afterEach(() => receiver.stop());
+  beforeEach(() => ({ api, org, receiver } = bed));
 
   const subscribe = async (options: Partial<Parameters<typeof createSubscription>[2]> = {}, to = receiver) => {
     const sub = await createSubscription(api, org, { url: to.url, eventTypes: ['EMAIL_BOUNCED'], batchSize: 10, ...options });
@@ -51,12 +33,14 @@ describe('delivery edge cases (api + worker + a verifying receiver)', () => {
   const put = (sub: TestSubscription, body: Record<string, unknown>) =>
     api.put(`${SUBS}/${sub.name}`, { callBackName: sub.name.replace(/^sub-/, 'cb-'), ...body }, org);
   const stats = async (sub: TestSubscription) => (await api.get(`/v1/subscriptions/${sub.name}/stats`, org)).body;
+  const waitForCounts = (sub: TestSubscription, expected: Record<string, number>, timeoutMs?: number) =>
+    waitForStats(api, org, sub.name, expected, timeoutMs);
 
   describe('a PAUSED subscription whose event types an ACTIVE one has taken', () => {
     it('holds no new events of the taken types, cannot be resumed or edited with them, and keeps what it held before', async () => {
       const paused = await subscribe({ status: 'PAUSED', eventTypes: ['EMAIL_BOUNCED', 'EMAIL_FAILED'] });
       const heldBefore = await emitEvents(api, org, 1);
-      await waitFor(async () => (await stats(paused)).held === 1, 'the first event held');
+      await waitForCounts(paused, { held: 1 });
 
       // Another subscription takes EMAIL_BOUNCED while the first is PAUSED: Responsys allows that.
       const other = await new WebhookReceiver().start();
@@ -66,7 +50,7 @@ describe('delivery edge cases (api + worker + a verifying receiver)', () => {
         const failed = await emitEvents(api, org, 1, { type: 'EMAIL_FAILED' });
         await other.waitFor(() => other.eventIds().length === 3);
         expect(other.eventIds()).toEqual(bounced);
-        await waitFor(async () => (await stats(paused)).held === 2, 'the EMAIL_FAILED event held');
+        await waitForCounts(paused, { held: 2 });
         // Held: the event from before the overlap and the EMAIL_FAILED one, nothing the ACTIVE one took.
         const held: Array<{ event_id: string }> = await api.dataSource.query(
           `SELECT event_id FROM deliveries WHERE subscription_id = $1 AND state = 'PENDING' ORDER BY id`,
@@ -99,7 +83,7 @@ describe('delivery edge cases (api + worker + a verifying receiver)', () => {
       const [keep] = await emitEvents(api, org, 1, { campaignName: 'keep' });
       const [dropCampaign] = await emitEvents(api, org, 1, { campaignName: 'drop' });
       const [dropType] = await emitEvents(api, org, 1, { type: 'EMAIL_FAILED', campaignName: 'keep' });
-      await waitFor(async () => (await stats(sub)).held === 3, 'three events held');
+      await waitForCounts(sub, { held: 3 });
 
       // Narrowed and resumed in one PUT: EMAIL_FAILED is gone, EMAIL_BOUNCED only for campaign "keep".
       const res = await put(sub, {
@@ -109,7 +93,7 @@ describe('delivery edge cases (api + worker + a verifying receiver)', () => {
       });
       expect(res.status).toBe(200);
       await receiver.waitFor(() => receiver.eventIds().length === 1);
-      await waitFor(async () => (await stats(sub)).skipped === 2, 'two skipped');
+      await waitForCounts(sub, { skipped: 2 });
       await new Promise((r) => setTimeout(r, 300));
       expect(receiver.eventIds()).toEqual([keep]);
       expect(await stats(sub)).toMatchObject({ delivered: 1, skipped: 2, pending: 0, held: 0 });
@@ -129,7 +113,7 @@ describe('delivery edge cases (api + worker + a verifying receiver)', () => {
       const sub = await subscribe({ batchSize: 1 });
       receiver.reply = () => ({ status: 500 });
       const [first] = await emitEvents(api, org, 1);
-      await waitFor(async () => (await stats(sub)).failed === 1, 'the first batch failed', 20000);
+      await waitForCounts(sub, { failed: 1 }, 20000);
       const failedBatch = receiver.received[0].headers['webhook-id'] as string;
 
       // The failure paused the subscription; resumed without a redelivery, the newer event goes out.
@@ -137,7 +121,7 @@ describe('delivery edge cases (api + worker + a verifying receiver)', () => {
       const [second] = await emitEvents(api, org, 1);
       await setSubscriptionStatus(api, org, sub, 'ACTIVE');
       await receiver.waitFor(() => receiver.eventIds().includes(second));
-      await waitFor(async () => (await stats(sub)).delivered === 1, 'the second delivered');
+      await waitForCounts(sub, { delivered: 1 });
 
       // As the README's curl sends it: no body at all.
       const refused = await api.request({ method: 'POST', url: `/v1/deliveries/${failedBatch}/redeliver`, as: org });
@@ -170,7 +154,7 @@ describe('delivery edge cases (api + worker + a verifying receiver)', () => {
         receiver.reply = (_w, i) => (i < 3 ? { status: 502 } : { status: 200 });
         backup.reply = () => ({ status: 503 });
         const [id] = await emitEvents(api, org, 1);
-        await waitFor(async () => (await stats(sub)).delivered === 1, 'delivered to the primary', 20000);
+        await waitForCounts(sub, { delivered: 1 }, 20000);
         expect(backup.received).toHaveLength(1);
         expect(receiver.received).toHaveLength(4);
         expect(receiver.eventIds().at(-1)).toBe(id);
@@ -189,11 +173,3 @@ describe('delivery edge cases (api + worker + a verifying receiver)', () => {
     });
   });
 });
-
-async function waitFor(predicate: () => Promise<boolean>, what: string, timeoutMs = 10000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
