@@ -56,6 +56,7 @@ const SKIP_ROUNDS_PER_STEP = 10;
 
 interface PendingDelivery {
   id: string;
+  event_id: string;
   replay: boolean;
   age_ms: string;
 }
@@ -157,22 +158,30 @@ export class BatchesService {
   private async pendingStillMatching(client: PoolClient, sub: Record<string, any>): Promise<PendingDelivery[] | 'more'> {
     const subscription = { id: sub.id, status: sub.status, eventTypes: sub.event_types, filters: sub.filters ?? [] };
     for (let round = 0; round < SKIP_ROUNDS_PER_STEP; round++) {
-      const { rows: pending } = await client.query<PendingDelivery & { type: string; campaign_name: string | null }>({
+      const { rows: pending } = await client.query<PendingDelivery>({
         name: 'optline-batch-pending',
-        text: `SELECT d.id, d.replay, (EXTRACT(EPOCH FROM now() - d.created_at) * 1000)::bigint AS age_ms, e.type, e.campaign_name
-               FROM deliveries d JOIN events e ON e.org_id = d.org_id AND e.id = d.event_id
-               WHERE d.subscription_id = $1 AND d.state = 'PENDING' ORDER BY d.id LIMIT $2`,
+        text: `SELECT id, event_id, replay, (EXTRACT(EPOCH FROM now() - created_at) * 1000)::bigint AS age_ms
+               FROM deliveries WHERE subscription_id = $1 AND state = 'PENDING' ORDER BY id LIMIT $2`,
         values: [sub.id, sub.batch_size],
       });
-      const skipped = pending
-        .map((p) => ({ id: p.id, reason: whyNotMatching(subscription, { type: p.type, campaignName: p.campaign_name }) }))
-        .filter((p): p is { id: string; reason: string } => p.reason !== null);
+      if (pending.length === 0) return pending;
+      // Apart from the query above on purpose: joined to events there, the planner's generic plan
+      // gathered over parallel workers (20 ms a batch instead of 1).
+      const { rows: events } = await client.query<{ id: string; type: string; campaign_name: string | null }>({
+        name: 'optline-batch-pending-events',
+        text: `SELECT x.id, e.type, e.campaign_name FROM unnest($1::bigint[], $2::uuid[]) AS x(id, event_id)
+               JOIN events e ON e.org_id = $3 AND e.id = x.event_id`,
+        values: [pending.map((p) => p.id), pending.map((p) => p.event_id), sub.org_id],
+      });
+      const skipped = events
+        .map((e) => ({ id: e.id, reason: whyNotMatching(subscription, { type: e.type, campaignName: e.campaign_name }) }))
+        .filter((e): e is { id: string; reason: string } => e.reason !== null);
       if (skipped.length === 0) return pending;
       await client.query({
         name: 'optline-batch-skip',
         text: `UPDATE deliveries d SET state = 'SKIPPED', skip_reason = x.reason, updated_at = now()
                FROM unnest($1::bigint[], $2::text[]) AS x(id, reason) WHERE d.id = x.id AND d.state = 'PENDING'`,
-        values: [skipped.map((p) => p.id), skipped.map((p) => p.reason)],
+        values: [skipped.map((e) => e.id), skipped.map((e) => e.reason)],
       });
     }
     return 'more';
