@@ -70,7 +70,7 @@ const SUCCESS: Record<string, [status: number, description: string, schema: Sche
   'GET /v2/customers/{id}/subscriptionStatusChangeLog': [200, 'A page of ledger rows', obj({ pagination: obj({ limit: int, offset: int, total: int }), data: list({ type: 'object' }), warnings: list({ type: 'object' }) })],
   'POST /v1.1/customer/subscriptions': [200, 'Each item with its item_status', obj({ response: obj({ status: obj({ success: str, code: int, message: str }), subscriptions: { type: 'object' } }) })],
   'GET /v1/subscriptions/{name}/deliveries': [200, 'Batches newest first, with every attempt', obj({ total: int, limit: int, offset: int, batches: list({ type: 'object' }) })],
-  'GET /v1/subscriptions/{name}/stats': [200, 'Deliveries by state', obj({ pending: int, held: int, inFlight: int, delivered: int, failed: int, expired: int })],
+  'GET /v1/subscriptions/{name}/stats': [200, 'Deliveries by state', obj({ pending: int, held: int, inFlight: int, delivered: int, failed: int, expired: int, skipped: int })],
   'POST /v1/deliveries/{batchId}/redeliver': [202, 'The batch is in line again', obj({ batchId: str, state: str })],
   'POST /v1/subscriptions/{name}/replay': [202, 'How many events were put in new replay batches', obj({ replayed: int })],
   'POST /rest/api/v1.3/notifications/callbacks': [201, 'The callback, with its signing secret (shown this once)', { allOf: [callback, obj({ signingSecret: str })] }],

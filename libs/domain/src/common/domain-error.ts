@@ -54,6 +54,8 @@ export const ErrorCodes = {
   BATCH_NOT_FOUND: 'BATCH_NOT_FOUND',
   BATCH_NOT_FAILED: 'BATCH_NOT_FAILED',
   BATCH_IN_FLIGHT: 'BATCH_IN_FLIGHT',
+  /** A redelivery that would send older events after newer ones, not asked for explicitly. */
+  BATCH_OUT_OF_ORDER: 'BATCH_OUT_OF_ORDER',
   /** A replay asked for events older than retention keeps. */
   REPLAY_BEYOND_RETENTION: 'REPLAY_BEYOND_RETENTION',
   // Callbacks and event subscriptions.
