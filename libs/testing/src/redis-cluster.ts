@@ -49,11 +49,24 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
 /**
  * Starts three `redis-server --cluster-enabled yes` processes in a fresh temporary directory,
  * joins them with `redis-cli --cluster create` (no replicas) and waits for cluster_state:ok.
- * Whatever fails on the way, the processes started so far are killed and the directory removed.
+ * Whatever fails on the way, the processes started so far are killed and the directory removed;
+ * a block of ports taken between the check and the start (another run of the suite) is given up
+ * for the next free one, twice at most.
  */
 export async function startRedisCluster(firstPort = 7101): Promise<LocalRedisCluster> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = await freePorts(firstPort);
+    try {
+      return await startOn(ports);
+    } catch (error) {
+      if (attempt === 3) throw error;
+      firstPort = ports[0] + 10;
+    }
+  }
+}
+
+async function startOn(ports: number[]): Promise<LocalRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'optline-redis-cluster-'));
-  const ports = await freePorts(firstPort);
   const servers: ChildProcess[] = [];
   // Should the test process end without calling stop (a crash, a kill), the servers end with it.
   const killOnExit = () => servers.forEach((server) => server.kill('SIGKILL'));
