@@ -33,19 +33,26 @@ const keysOf = (throttlerName: string, key: string) => {
   return { hits: `${base}:hits`, block: `${base}:block` };
 };
 
+/** The script as a command: sent once, then run by its SHA (EVALSHA), not resent with every request. */
+type WithIncrement = (Redis | Cluster) & {
+  rateLimitIncrement(hits: string, block: string, ttl: number, limit: number, blockDuration: number): Promise<number[]>;
+};
+
 /** @nestjs/throttler's storage, kept in Redis (REDIS_URL or the cluster) and shared by every API replica. */
 @Injectable()
 export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
-  private readonly redis: Redis | Cluster;
+  private readonly redis: WithIncrement;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     // Its own connection: a slow BullMQ command must not queue ahead of every request's count.
-    this.redis = createRedisClient(config.redis, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+    const redis = createRedisClient(config.redis, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+    redis.defineCommand('rateLimitIncrement', { numberOfKeys: 2, lua: INCREMENT });
+    this.redis = redis as WithIncrement;
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     const keys = keysOf(throttlerName, key);
-    const [totalHits, msToExpire, msToBlockExpire] = (await this.redis.eval(INCREMENT, 2, keys.hits, keys.block, ttl, limit, blockDuration)) as number[];
+    const [totalHits, msToExpire, msToBlockExpire] = await this.redis.rateLimitIncrement(keys.hits, keys.block, ttl, limit, blockDuration);
     const isBlocked = msToBlockExpire > 0 || totalHits > limit;
     return {
       totalHits,
