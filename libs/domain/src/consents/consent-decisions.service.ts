@@ -7,7 +7,7 @@ import { ErrorCodes, notFound } from '../common/domain-error';
 import { poolQuery } from '../common/raw-client';
 import { CustomerReference, namedCustomerIds, OrgScope } from '../customers/customer-references';
 import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
-import { decideConsent, decideWithoutAddress } from './consent-precedence';
+import { decideConsent, decideWithoutAddress, Precedence } from './consent-precedence';
 import { Consent } from './consent.entity';
 import { normalizeAddress } from './contact-address';
 import { AskedKey, QuestionRecords, readQuestionRecords } from './decision-records';
@@ -103,31 +103,23 @@ function answerOf(key: AskedKey, records: QuestionRecords): ConsentDecision {
   const withEntry = (record: Consent): DecidingRecord => ({ record, ledgerEntry: records.ledgerEntryOf(record) });
   const { channelRecord, addressRecords } = records;
   const { customerId, mergedInto } = records.customer;
-  if (key.address !== null) {
-    const precedence = decideConsent(channelRecord, addressRecords[0] ?? null);
-    return {
-      customerId,
-      mergedInto,
-      allowed: precedence.allowed,
-      status: precedence.status,
-      level: precedence.level,
-      decidedBy: precedence.decidedBy && withEntry(precedence.decidedBy),
-    };
-  }
-  const precedence = decideWithoutAddress(channelRecord, addressRecords);
-  return {
+  const answer = (precedence: Precedence<Consent>): ConsentDecision => ({
     customerId,
     mergedInto,
     allowed: precedence.allowed,
     status: precedence.status,
     level: precedence.level,
     decidedBy: precedence.decidedBy && withEntry(precedence.decidedBy),
-    addresses: precedence.addresses.map((p) => ({
-      address: p.address,
-      allowed: p.allowed,
-      status: p.status,
-      level: p.level,
-      decidedBy: withEntry(p.decidedBy),
-    })),
-  };
+  });
+  if (key.address !== null) return answer(decideConsent(channelRecord, addressRecords[0] ?? null));
+  const precedence = decideWithoutAddress(channelRecord, addressRecords);
+  const whole = answer(precedence);
+  whole.addresses = precedence.addresses.map((p) => ({
+    address: p.address,
+    allowed: p.allowed,
+    status: p.status,
+    level: p.level,
+    decidedBy: withEntry(p.decidedBy),
+  }));
+  return whole;
 }

@@ -4,6 +4,7 @@ import { ConsentStatus } from '../common/consent-status';
 import { poolQuery } from '../common/raw-client';
 import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
 import { Consent } from './consent.entity';
+import { ConsentRow } from './consent-store';
 import { ResolvedCustomer, resolvedCustomer } from '../customers/customer-references';
 
 /** One question as the statement asks it: the customer named, and the key of the records it reads. */
@@ -52,19 +53,11 @@ export class QuestionRecords {
  * the GC's 37%. Postgres truncates to the millisecond exactly (extract(epoch) is numeric), as
  * pg's own parser does, so the Dates are the same.
  */
-interface QuestionRecordRow {
+interface QuestionRecordRow extends Omit<ConsentRow, 'id' | 'occurred_at' | 'updated_at'> {
   n: string;
   named_id: string;
   merged_into: string | null;
   id: string | null;
-  customer_id: string;
-  channel: Channel;
-  topic: string;
-  account_id: string;
-  address: string;
-  address_type: string | null;
-  status: ConsentStatus;
-  last_ledger_id: string | null;
   occurred_ms: number;
   updated_ms: number;
   l_id: string | null;
@@ -90,16 +83,21 @@ interface QuestionRecordRow {
 
 const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
 
+/** The record's key, which its ledger entry shares. */
+function withKey<T extends Consent | ConsentLedgerEntry>(target: T, orgId: string, row: QuestionRecordRow): T {
+  target.orgId = orgId;
+  target.customerId = Number(row.customer_id);
+  target.channel = row.channel;
+  target.topic = row.topic;
+  target.accountId = row.account_id;
+  target.address = row.address;
+  target.addressType = row.address_type;
+  return target;
+}
+
 function toConsent(orgId: string, row: QuestionRecordRow): Consent {
-  const consent = new Consent();
+  const consent = withKey(new Consent(), orgId, row);
   consent.id = Number(row.id);
-  consent.orgId = orgId;
-  consent.customerId = Number(row.customer_id);
-  consent.channel = row.channel;
-  consent.topic = row.topic;
-  consent.accountId = row.account_id;
-  consent.address = row.address;
-  consent.addressType = row.address_type;
   consent.status = row.status;
   consent.lastLedgerId = row.last_ledger_id === null ? null : Number(row.last_ledger_id);
   consent.occurredAt = new Date(row.occurred_ms);
@@ -109,15 +107,8 @@ function toConsent(orgId: string, row: QuestionRecordRow): Consent {
 
 function toLedgerEntry(orgId: string, row: QuestionRecordRow): ConsentLedgerEntry | null {
   if (row.l_id === null) return null;
-  const entry = new ConsentLedgerEntry();
+  const entry = withKey(new ConsentLedgerEntry(), orgId, row);
   entry.id = Number(row.l_id);
-  entry.orgId = orgId;
-  entry.customerId = Number(row.customer_id);
-  entry.channel = row.channel;
-  entry.topic = row.topic;
-  entry.accountId = row.account_id;
-  entry.address = row.address;
-  entry.addressType = row.address_type;
   entry.previousStatus = row.l_previous_status;
   entry.status = row.l_status;
   entry.dialect = row.l_dialect;
