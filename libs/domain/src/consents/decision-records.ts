@@ -21,13 +21,14 @@ export interface AskedKey {
 /** What one question read: its customer as resolved, and the records of its key with the ledger entries that set them. */
 export class QuestionRecords {
   private readonly records: Consent[] = [];
-  private readonly entries = new Map<number, ConsentLedgerEntry>();
+  /** The ledger entry of each record, by the record's position (a question reads one or two: no map). */
+  private readonly entries: Array<ConsentLedgerEntry | null> = [];
 
   constructor(readonly customer: ResolvedCustomer) {}
 
   add(record: Consent, ledgerEntry: ConsentLedgerEntry | null): void {
     this.records.push(record);
-    if (ledgerEntry) this.entries.set(ledgerEntry.id, ledgerEntry);
+    this.entries.push(ledgerEntry);
   }
 
   /** The channel-wide record (address ''), if any. */
@@ -42,7 +43,7 @@ export class QuestionRecords {
 
   /** The ledger entry that set a record, read with it; null for a record older than the ledger. */
   ledgerEntryOf(record: Consent): ConsentLedgerEntry | null {
-    return (record.lastLedgerId !== null && this.entries.get(record.lastLedgerId)) || null;
+    return this.entries[this.records.indexOf(record)] ?? null;
   }
 }
 
