@@ -326,19 +326,28 @@ describe('GET /v1/customers/{id}/consent (may I send?)', () => {
   it('answers times to the millisecond, truncated as everywhere else (read as epoch milliseconds)', async () => {
     const { id } = await registerCustomer(api, org);
     await channelWide(id, 'OPTOUT');
-    // Microseconds just under and just over a millisecond: a float rounding would show here.
-    await api.dataSource.query(
-      `UPDATE consents SET occurred_at = '2026-11-30 10:00:00.755999+00', updated_at = '2026-11-30 10:00:01.000001+00'
-        WHERE org_id = $1 AND customer_id = $2`,
-      [org.orgId, id],
-    );
-    const [stored] = await api.dataSource.getRepository(Consent).findBy({ orgId: org.orgId, customerId: id });
-    const res = await ask(id, 'channel=EMAIL&topic=BULK');
-    expect(res.body.decidedBy).toMatchObject({ occurredAt: '2026-11-30T10:00:00.755Z', updatedAt: '2026-11-30T10:00:01.000Z' });
-    expect(res.body.decidedBy.occurredAt).toBe(stored.occurredAt.toISOString());
-    expect(res.body.decidedBy.updatedAt).toBe(stored.updatedAt.toISOString());
-    const [entry] = await api.dataSource.getRepository(ConsentLedgerEntry).findBy({ id: stored.lastLedgerId! });
-    expect(res.body.decidedBy.ledgerEntry).toMatchObject({ createdAt: entry.createdAt.toISOString(), occurredAt: entry.occurredAt!.toISOString() });
+    const [written] = await api.dataSource.getRepository(Consent).findBy({ orgId: org.orgId, customerId: id });
+    const setTimes = (occurredAt: string, updatedAt: string) =>
+      api.dataSource.query('UPDATE consents SET occurred_at = $3, updated_at = $4 WHERE org_id = $1 AND customer_id = $2', [org.orgId, id, occurredAt, updatedAt]);
+    // Microseconds just under and just over a millisecond: a float rounding would show here. The
+    // record is put back afterwards, so that its state still equals the ledger's (ledger-proof).
+    await setTimes('2026-11-30 10:00:00.755999+00', '2026-11-30 10:00:01.000001+00');
+    try {
+      const [stored] = await api.dataSource.getRepository(Consent).findBy({ orgId: org.orgId, customerId: id });
+      const res = await ask(id, 'channel=EMAIL&topic=BULK');
+      expect(res.body.decidedBy).toMatchObject({ occurredAt: '2026-11-30T10:00:00.755Z', updatedAt: '2026-11-30T10:00:01.000Z' });
+      expect(res.body.decidedBy.occurredAt).toBe(stored.occurredAt.toISOString());
+      expect(res.body.decidedBy.updatedAt).toBe(stored.updatedAt.toISOString());
+      const [entry] = await api.dataSource.getRepository(ConsentLedgerEntry).findBy({ id: stored.lastLedgerId! });
+      expect(res.body.decidedBy.ledgerEntry).toMatchObject({ createdAt: entry.createdAt.toISOString(), occurredAt: entry.occurredAt!.toISOString() });
+    } finally {
+      // Through the raw column values, microseconds included.
+      await api.dataSource.query(
+        `UPDATE consents c SET occurred_at = l.occurred_at, updated_at = $3
+           FROM consent_ledger l WHERE l.id = c.last_ledger_id AND c.org_id = $1 AND c.customer_id = $2`,
+        [org.orgId, id, written.updatedAt],
+      );
+    }
   });
 
   it('looks each question up by index, even in a generic plan (EXPLAIN of the statement the service runs)', async () => {
