@@ -77,8 +77,12 @@ export class FanOutService {
   /** The partitions (of `partitions`) holding events not yet fanned out with seq up to `upToSeq`: one index probe per slot. */
   async partitionsWithWork(partitions: number, upToSeq: string): Promise<number[]> {
     const rows: Array<{ slot: number }> = await this.dataSource.query(
+      // A lateral LIMIT 1 rather than EXISTS: EXISTS plans as a hash join over the whole backlog.
       `SELECT s.slot FROM generate_series(0, ${FAN_OUT_SLOTS - 1}) AS s(slot)
-       WHERE EXISTS (SELECT 1 FROM events WHERE ${ORG_SLOT_SQL} = s.slot AND fanned_out_at IS NULL AND seq <= $1::bigint)`,
+       CROSS JOIN LATERAL (
+         SELECT 1 FROM events WHERE ${ORG_SLOT_SQL} = s.slot AND fanned_out_at IS NULL AND seq <= $1::bigint
+         ORDER BY seq LIMIT 1
+       ) e`,
       [upToSeq],
     );
     return [...new Set(rows.map((r) => r.slot % partitions))].sort((a, b) => a - b);
