@@ -97,13 +97,18 @@ async function startWorkers(count, env, firstPort) {
 
 const stopAll = (children) => Promise.all(children.map((c) => stop(c)));
 
-/** Advisory locks some session of this database is waiting for right now (a global lock would show here). */
+/**
+ * Sessions of this database waiting on an advisory lock right now: on fan-out's slot locks (the
+ * two-key class 7401222; a global fan-out lock would show here as waiters), and on any other
+ * (the per-subscription batch locks of delivery).
+ */
 async function advisoryWaiters(db) {
   const { rows } = await db.query(
-    `SELECT count(*)::int AS n FROM pg_locks
+    `SELECT count(*) FILTER (WHERE objsubid = 2 AND classid = 7401222)::int AS fan_out, count(*)::int AS any
+     FROM pg_locks
      WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
   );
-  return rows[0].n;
+  return { fanOut: rows[0].fan_out, other: rows[0].any - rows[0].fan_out };
 }
 
 module.exports = {

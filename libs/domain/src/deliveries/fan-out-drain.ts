@@ -1,13 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FanOutResult, FanOutService } from './fan-out.service';
 
+/**
+ * The longest pause between looks at a held partition. Its holder drains it to the end anyway;
+ * the look only confirms that, so it need not be quick, and on a busy fleet frequent looks would
+ * cost more than they save.
+ */
+const MAX_RETRY_MS = 200;
+
 export interface DrainOptions {
   partitions: number;
   /** Events claimed per pass (per transaction). */
   eventsPerPass: number;
   /** Called after every pass that claimed something, before the next one. */
   onPass: (result: FanOutResult) => Promise<void>;
-  /** Pause before looking again at partitions another worker held. */
+  /** First pause before looking again at partitions another worker held; it doubles up to MAX_RETRY_MS. */
   retryMs?: number;
 }
 
@@ -19,7 +26,8 @@ export interface DrainOptions {
  * holder's last read.) Workers start at different partitions so that they spread out at once.
  */
 export async function drainPartitions(fanOut: FanOutService, options: DrainOptions): Promise<void> {
-  const { partitions, retryMs = 20 } = options;
+  const { partitions } = options;
+  let retryMs = options.retryMs ?? 20;
   const horizon = await fanOut.newestSeq();
   let pending = rotate(await fanOut.partitionsWithWork(partitions, horizon));
   while (pending.length > 0) {
@@ -29,8 +37,8 @@ export async function drainPartitions(fanOut: FanOutService, options: DrainOptio
     }
     if (held.length === 0) return;
     await sleep(retryMs);
-    const left = new Set(await fanOut.partitionsWithWork(partitions, horizon));
-    pending = held.filter((p) => left.has(p));
+    retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+    pending = await fanOut.partitionsWithWork(partitions, horizon, held);
   }
 }
 

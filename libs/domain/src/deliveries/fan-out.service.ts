@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventFilter, SubscriptionStatus } from '../callbacks/event-subscription.entity';
 import { MatchableSubscription, subscriptionMatches } from '../callbacks/subscription-matcher';
-import { FAN_OUT_SLOTS, ORG_SLOT_SQL, slotsOf } from './fan-out-partitions';
+import { ORG_SLOT_SQL, slotsOf } from './fan-out-partitions';
 
 /**
  * The advisory-lock class of fan-out's slot locks (the second key is the slot). A pass holds the
@@ -74,16 +74,20 @@ export class FanOutService {
     return row.seq ?? '0';
   }
 
-  /** The partitions (of `partitions`) holding events not yet fanned out with seq up to `upToSeq`: one index probe per slot. */
-  async partitionsWithWork(partitions: number, upToSeq: string): Promise<number[]> {
+  /**
+   * The partitions (of `partitions`; only those in `among` when given) holding events not yet
+   * fanned out with seq up to `upToSeq`: one index probe per slot.
+   */
+  async partitionsWithWork(partitions: number, upToSeq: string, among?: number[]): Promise<number[]> {
+    const slots = (among ?? [...Array(partitions).keys()]).flatMap((p) => slotsOf(p, partitions));
     const rows: Array<{ slot: number }> = await this.dataSource.query(
       // A lateral LIMIT 1 rather than EXISTS: EXISTS plans as a hash join over the whole backlog.
-      `SELECT s.slot FROM generate_series(0, ${FAN_OUT_SLOTS - 1}) AS s(slot)
+      `SELECT s.slot FROM unnest($2::int[]) AS s(slot)
        CROSS JOIN LATERAL (
          SELECT 1 FROM events WHERE ${ORG_SLOT_SQL} = s.slot AND fanned_out_at IS NULL AND seq <= $1::bigint
          ORDER BY seq LIMIT 1
        ) e`,
-      [upToSeq],
+      [upToSeq, slots],
     );
     return [...new Set(rows.map((r) => r.slot % partitions))].sort((a, b) => a - b);
   }
