@@ -43,6 +43,32 @@ async function flushRedis(url) {
   redis.disconnect();
 }
 
+/** An org made as an operator makes one (the CLI); returns its API key. */
+function createOrgWithKey(env, slug) {
+  const out = run(process.execPath, [CLI, 'org:create', slug], env);
+  return /key:\s+(\S+)/.exec(out)[1];
+}
+
+/** `count` customers registered through the API (8 requests in flight); returns their ids. */
+async function registerCustomers(api, count) {
+  const ids = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < count) {
+        const i = next++;
+        const res = await fetch(`${api.url}/v2/customers?source=INSTORE`, {
+          method: 'POST',
+          headers: { authorization: api.authorization, 'content-type': 'application/json' },
+          body: JSON.stringify({ profiles: [{ firstName: 'Bench', identifiers: [{ type: 'mobile', value: `9199${String(i).padStart(8, '0')}` }] }] }),
+        });
+        ids.push((await res.json()).createdId);
+      }
+    }),
+  );
+  return ids;
+}
+
 /** A receiver that answers 200 at once and counts the events it got (no signature check: speed is the point). */
 function countingReceiver() {
   const counts = { events: 0, batches: 0 };
@@ -67,19 +93,23 @@ function countingReceiver() {
   );
 }
 
+/** One ACTIVE subscription of the org to `url` for `eventType`. */
+async function subscribeOrg(db, orgId, url, eventType, batchSize = 200) {
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  const cb = await db.query(`INSERT INTO callbacks (org_id, name, url, signing_secret) VALUES ($1, 'cb', $2, $3) RETURNING id`, [orgId, url, secret]);
+  await db.query(
+    `INSERT INTO event_subscriptions (org_id, name, callback_id, event_types, status, batch_size) VALUES ($1, 'sub', $2, $3, 'ACTIVE', $4)`,
+    [orgId, cb.rows[0].id, [eventType], batchSize],
+  );
+}
+
 /** `count` orgs, each with one ACTIVE subscription to `url` for `eventType`. Returns their ids. */
-async function orgsWithSubscriptions(db, count, url, eventType, batchSize = 200) {
+async function orgsWithSubscriptions(db, count, url, eventType) {
   const ids = [];
   for (let i = 0; i < count; i++) {
     const { rows } = await db.query(`INSERT INTO orgs (slug) VALUES ($1) RETURNING id`, [`bench-org-${i}-${randomBytes(3).toString('hex')}`]);
-    const orgId = rows[0].id;
-    const secret = `whsec_${randomBytes(24).toString('base64')}`;
-    const cb = await db.query(`INSERT INTO callbacks (org_id, name, url, signing_secret) VALUES ($1, 'cb', $2, $3) RETURNING id`, [orgId, url, secret]);
-    await db.query(
-      `INSERT INTO event_subscriptions (org_id, name, callback_id, event_types, status, batch_size) VALUES ($1, 'sub', $2, $3, 'ACTIVE', $4)`,
-      [orgId, cb.rows[0].id, [eventType], batchSize],
-    );
-    ids.push(orgId);
+    await subscribeOrg(db, rows[0].id, url, eventType);
+    ids.push(rows[0].id);
   }
   return ids;
 }
@@ -117,8 +147,11 @@ module.exports = {
   log,
   buildIfMissing,
   freshDatabase,
+  createOrgWithKey,
+  registerCustomers,
   flushRedis,
   countingReceiver,
+  subscribeOrg,
   orgsWithSubscriptions,
   startWorkers,
   stopAll,
