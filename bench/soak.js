@@ -44,7 +44,7 @@ const env = {
   RATE_LIMIT_KEY_PER_SECOND: '100000',
 };
 
-const mb = (bytes) => Math.round(Number(bytes) / 2 ** 20);
+const mb = (bytes) => Number((Number(bytes) / 2 ** 20).toFixed(1));
 
 async function sample(db, startedAt, progress) {
   const { rows } = await db.query(
@@ -70,7 +70,7 @@ async function ingestAtRate(api, customerIds, progress) {
   const inflight = new Set();
   for (let r = 0; r < requests; r++) {
     const events = Array.from({ length: PER_REQUEST }, (_, i) => ({
-      type: 'EMAIL_SENT',
+      type: 'EMAIL_CLICKED',
       channel: 'EMAIL',
       customerId: customerIds[(r * PER_REQUEST + i) % customerIds.length],
       campaignName: 'soak',
@@ -80,7 +80,7 @@ async function ingestAtRate(api, customerIds, progress) {
       headers: { authorization: api.authorization, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
       body: JSON.stringify({ events }),
     }).then(async (res) => {
-      if (!res.ok) throw new Error(`POST /v1/events: ${res.status} ${await res.text()}`);
+      if (!res.ok) throw new Error(`POST /v1/events: ${res.status} ${(await res.text()).slice(0, 300)}`);
       progress.ingested += PER_REQUEST;
     });
     inflight.add(request);
@@ -101,9 +101,10 @@ async function main() {
   await db.connect();
   const children = [];
   const samples = [];
+  let done = false;
   try {
     const { rows } = await db.query(`SELECT id FROM orgs WHERE slug = 'soak'`);
-    await fleet.subscribeOrg(db, rows[0].id, receiver.url, 'EMAIL_SENT');
+    await fleet.subscribeOrg(db, rows[0].id, receiver.url, 'EMAIL_CLICKED');
     const apiProcess = startProcess('api', fleet.API_ARGS, { ...env, PORT: String(PORTS.api) });
     children.push(apiProcess);
     await waitHttp(`http://127.0.0.1:${PORTS.api}/health/ready`, apiProcess);
@@ -115,7 +116,6 @@ async function main() {
     const startedAt = Date.now();
     const progress = { ingested: 0, delivered: () => receiver.counts.events };
     let lastVacuum = Date.now();
-    let done = false;
     const sampler = (async () => {
       while (!done) {
         await sleep(SAMPLE_EVERY_MS);
@@ -152,6 +152,7 @@ async function main() {
       }),
     );
   } finally {
+    done = true;
     await fleet.stopAll(children);
     await db.end();
     await receiver.close();
