@@ -47,7 +47,7 @@ import { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
   ],
   providers: [
     // Registered as app providers (not in main.ts) so the test app factory gets them too.
-    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_PIPE, useFactory: () => createValidationPipe() },
     { provide: APP_FILTER, useClass: NativeExceptionFilter },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     RedisThrottlerStorage,

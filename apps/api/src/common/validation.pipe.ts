@@ -1,4 +1,5 @@
-import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { passesPrecheck } from './body-precheck';
 import { findTextDefect } from './request-text';
 import { flattenValidationErrors, RequestValidationError } from './request-validation.error';
 
@@ -9,7 +10,16 @@ import { flattenValidationErrors, RequestValidationError } from './request-valid
  * bodies were checked as they were parsed, paths and queries are checked here, once for all routes.
  */
 class RequestValidationPipe extends ValidationPipe {
+  constructor(
+    options: ValidationPipeOptions,
+    private readonly usePrechecks: boolean,
+  ) {
+    super(options);
+  }
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A hot body that its DTO's compiled schema accepts needs no class-validator (body-precheck.ts).
+    if (this.usePrechecks && metadata.type === 'body' && passesPrecheck(metadata.metatype, value)) return value;
     const defect = metadata.type === 'body' ? undefined : findTextDefect(value);
     if (defect) {
       const path = [metadata.data, defect.path].filter(Boolean).join('.') || metadata.type;
@@ -23,13 +33,19 @@ class RequestValidationPipe extends ValidationPipe {
   }
 }
 
-/** The one validation pipe: unknown fields are refused, and errors keep their field paths. */
-export function createValidationPipe(): ValidationPipe {
-  return new RequestValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    validationError: { target: false, value: true },
-    exceptionFactory: (errors) => new RequestValidationError(flattenValidationErrors(errors)),
-  });
+/**
+ * The one validation pipe: unknown fields are refused, and errors keep their field paths.
+ * `usePrechecks: false` validates every body through its DTO (the reference the prechecks are tested against).
+ */
+export function createValidationPipe({ usePrechecks = true }: { usePrechecks?: boolean } = {}): ValidationPipe {
+  return new RequestValidationPipe(
+    {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      validationError: { target: false, value: true },
+      exceptionFactory: (errors) => new RequestValidationError(flattenValidationErrors(errors)),
+    },
+    usePrechecks,
+  );
 }

@@ -4,12 +4,13 @@ import { DataSource } from 'typeorm';
 import { Channel } from '../common/channel';
 import { ConsentStatus } from '../common/consent-status';
 import { ErrorCodes, notFound } from '../common/domain-error';
+import { poolQuery } from '../common/raw-client';
+import { CustomerReference, namedCustomerIds, OrgScope } from '../customers/customer-references';
 import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
-import { ChannelPrecedence, decideConsent, decideWithoutAddress, Precedence } from './consent-precedence';
+import { decideConsent, decideWithoutAddress } from './consent-precedence';
 import { Consent } from './consent.entity';
 import { normalizeAddress } from './contact-address';
-import { CustomerReference, OrgScope, resolveCustomerReferences } from '../customers/customer-references';
-import { DecisionKey, DecisionRecords, readDecisionRecords, readLedgerEntries } from './decision-records';
+import { AskedKey, QuestionRecords, readQuestionRecords } from './decision-records';
 
 /** "May I send on this channel and topic, to this address?" */
 export interface ConsentQuestion {
@@ -63,12 +64,6 @@ const UNKNOWN_CUSTOMER: DecisionFailure = {
   error: { code: ErrorCodes.CUSTOMER_NOT_FOUND, message: 'No customer found with the given identifier' },
 };
 
-/** The records a question asks about, once its customer is known. */
-interface Asked {
-  key: DecisionKey;
-  customer: { customerId: number; mergedInto: number | null };
-}
-
 /** The one place the precedence rule answers questions (see consent-precedence). */
 @Injectable()
 export class ConsentDecisionsService {
@@ -82,54 +77,36 @@ export class ConsentDecisionsService {
   }
 
   /**
-   * Many questions, answered in their order. A fixed number of queries whatever their number:
-   * the identifiers' owners, the customers, every record, the deciding records' ledger entries.
-   * An unknown customer fails only its own item.
+   * Many questions, answered in their order, in one statement whatever their number (two when a
+   * question names its customer by an identifier: its owner is found first). An unknown customer
+   * fails only its own item.
    */
   async decideAll(scope: OrgScope, questions: CustomerConsentQuestion[]): Promise<Array<ConsentDecision | DecisionFailure>> {
-    const { orgId, phoneRegion } = scope;
-    const customers = await resolveCustomerReferences(this.dataSource, scope, questions.map((q) => q.customer));
-    const asked: Array<Asked | null> = questions.map((question, i) => {
-      const customer = customers[i];
-      return customer && { customer, key: keyOf(customer.customerId, question, phoneRegion) };
-    });
-    const records = await readDecisionRecords(this.dataSource, orgId, asked.flatMap((a) => (a ? [a.key] : [])));
-    const precedences = asked.map((a) => a && precedenceOf(a.key, records));
-    const ledger = await readLedgerEntries(this.dataSource, orgId, precedences.flatMap((p) => (p ? decidingRecordsOf(p) : [])));
-    const withEntry = (record: Consent): DecidingRecord => ({
-      record,
-      ledgerEntry: (record.lastLedgerId !== null && ledger.get(record.lastLedgerId)) || null,
-    });
-
-    return asked.map((a, i) => {
-      const precedence = precedences[i];
-      if (!a || !precedence) return UNKNOWN_CUSTOMER;
-      const { decidedBy, addresses, ...answer } = precedence;
-      return {
-        ...a.customer,
-        ...answer,
-        decidedBy: decidedBy && withEntry(decidedBy),
-        ...(addresses ? { addresses: addresses.map((p) => ({ ...p, decidedBy: withEntry(p.decidedBy) })) } : {}),
-      };
-    });
+    const named = await namedCustomerIds(poolQuery(this.dataSource), scope, questions.map((q) => q.customer));
+    const asked = questions.map((question, i) => keyOf(named[i], question, scope.phoneRegion));
+    const read = await readQuestionRecords(this.dataSource, scope.orgId, asked);
+    return read.map((records, i) => (records ? answerOf(asked[i], records) : UNKNOWN_CUSTOMER));
   }
 }
 
-function keyOf(customerId: number, question: ConsentQuestion, phoneRegion: string | undefined): DecisionKey {
+function keyOf(named: number | null, question: ConsentQuestion, phoneRegion: string | undefined): AskedKey {
   const address = normalizeAddress(question.channel, question.address ?? '', phoneRegion);
-  return { customerId, channel: question.channel, topic: question.topic, accountId: question.accountId ?? '', address: address || null };
+  return { named, channel: question.channel, topic: question.topic, accountId: question.accountId ?? '', address: address || null };
 }
-
-/** Precedence with `addresses` only when the question had no address. */
-type AnyPrecedence = Precedence<Consent> & Partial<Pick<ChannelPrecedence<Consent>, 'addresses'>>;
 
 /** With an address: that address against the channel-wide record. Without: every address. */
-function precedenceOf(key: DecisionKey, records: DecisionRecords): AnyPrecedence {
-  const { channelRecord, addressRecords } = records.of(key);
-  return key.address === null ? decideWithoutAddress(channelRecord, addressRecords) : decideConsent(channelRecord, addressRecords[0] ?? null);
-}
-
-function decidingRecordsOf(precedence: AnyPrecedence): Consent[] {
-  const own = precedence.decidedBy ? [precedence.decidedBy] : [];
-  return [...own, ...(precedence.addresses ?? []).map((a) => a.decidedBy)];
+function answerOf(key: AskedKey, records: QuestionRecords): ConsentDecision {
+  const withEntry = (record: Consent): DecidingRecord => ({ record, ledgerEntry: records.ledgerEntryOf(record) });
+  const { channelRecord, addressRecords } = records;
+  if (key.address !== null) {
+    const { decidedBy, ...answer } = decideConsent(channelRecord, addressRecords[0] ?? null);
+    return { ...records.customer, ...answer, decidedBy: decidedBy && withEntry(decidedBy) };
+  }
+  const { decidedBy, addresses, ...answer } = decideWithoutAddress(channelRecord, addressRecords);
+  return {
+    ...records.customer,
+    ...answer,
+    decidedBy: decidedBy && withEntry(decidedBy),
+    addresses: addresses.map((p) => ({ ...p, decidedBy: withEntry(p.decidedBy) })),
+  };
 }

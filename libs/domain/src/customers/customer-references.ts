@@ -52,6 +52,23 @@ export async function ownersOfIdentifiers(query: Query, scope: OrgScope, identif
 const isCustomerId = (id: number) => Number.isSafeInteger(id) && id > 0;
 
 /**
+ * The customer id each reference names, in the order given, before anything else is checked: an
+ * id as given (null when no bigint could hold it), an identifier's first owner (null when nobody
+ * holds it). One query when a reference is an identifier, none otherwise.
+ */
+export async function namedCustomerIds(query: Query, scope: OrgScope, references: CustomerReference[]): Promise<Array<number | null>> {
+  const identified = references.flatMap((r, index) => ('identifier' in r ? [{ index, identifier: r.identifier }] : []));
+  const owners = await ownersOfIdentifiers(query, scope, identified.map((i) => i.identifier));
+  const named: Array<number | null> = references.map((r) => ('customerId' in r && isCustomerId(r.customerId) ? r.customerId : null));
+  identified.forEach((i, n) => (named[i.index] = owners[n]));
+  return named;
+}
+
+/** A customer row as a reference resolves it: the survivor when it was merged. */
+export const resolvedCustomer = (id: number, mergedInto: number | null): ResolvedCustomer =>
+  mergedInto === null ? { customerId: id, mergedInto: null } : { customerId: mergedInto, mergedInto };
+
+/**
  * The customer each reference names, in the order given; null for one unknown in this org (an
  * identifier nobody holds, an id of another org or of nobody). A merged customer resolves to its
  * survivor (the pointer is always one hop); an erased one is unknown. Two queries, however many references.
@@ -61,24 +78,15 @@ export async function resolveCustomerReferences(
   scope: OrgScope,
   references: CustomerReference[],
 ): Promise<Array<ResolvedCustomer | null>> {
-  const { orgId } = scope;
   const query = poolQuery(dataSource);
-  const identified = references.flatMap((r, index) => ('identifier' in r ? [{ index, identifier: r.identifier }] : []));
-  const owners = await ownersOfIdentifiers(query, scope, identified.map((i) => i.identifier));
-  const named: Array<number | null> = references.map((r) => ('customerId' in r && isCustomerId(r.customerId) ? r.customerId : null));
-  identified.forEach((i, n) => (named[i.index] = owners[n]));
-
+  const named = await namedCustomerIds(query, scope, references);
   const ids = [...new Set(named.filter((id): id is number => id !== null))];
   const rows: Array<{ id: string; merged_into: string | null }> = ids.length
     ? await query('SELECT id, merged_into FROM customers WHERE org_id = $1 AND id = ANY($2::bigint[]) AND erased_at IS NULL',
-        [orgId, ids],
+        [scope.orgId, ids],
         'optline-decision-customers',
       )
     : [];
   const mergedInto = new Map(rows.map((r) => [Number(r.id), r.merged_into === null ? null : Number(r.merged_into)]));
-  return named.map((id) => {
-    if (id === null || !mergedInto.has(id)) return null;
-    const survivor = mergedInto.get(id)!;
-    return survivor === null ? { customerId: id, mergedInto: null } : { customerId: survivor, mergedInto: survivor };
-  });
+  return named.map((id) => (id === null || !mergedInto.has(id) ? null : resolvedCustomer(id, mergedInto.get(id)!)));
 }

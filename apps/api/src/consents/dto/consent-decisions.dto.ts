@@ -1,3 +1,5 @@
+import { CHANNELS } from '@app/domain';
+import { PrecheckedBy, trimmedNonEmptyString } from '../../common/body-precheck';
 import { NestedObject } from '../../common/nested-object.validator';
 import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -17,6 +19,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { numberToString } from '../../common/transforms';
+import { MAX_ADDRESS_LENGTH } from './consent-key.dto';
 import { ConsentQuestionDto } from './consent-question.dto';
 
 /** A campaign tool checks an audience before a send: 1,000 questions a request is the unit it batches by. */
@@ -71,6 +74,40 @@ export class DecisionQuestionDto extends ConsentQuestionDto {
   identifier?: CustomerIdentifierDto;
 }
 
+/**
+ * The bodies a campaign tool sends in the common form (ids or string identifiers, upper-case
+ * channels, trimmed topics), which the DTO below accepts unchanged: they skip class-validator.
+ * Anything else (a lower-case channel, a numeric identifier, a mistake) goes through the DTO.
+ */
+const QUESTION_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['channel', 'topic'],
+  properties: {
+    channel: { enum: [...CHANNELS] },
+    topic: trimmedNonEmptyString(200),
+    accountId: { type: 'string', maxLength: 100 },
+    address: { type: 'string', maxLength: MAX_ADDRESS_LENGTH },
+    customerId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+    identifier: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type', 'value'],
+      properties: { type: { type: 'string', minLength: 1, maxLength: 50 }, value: { type: 'string', minLength: 1, maxLength: 320 } },
+    },
+  },
+  oneOf: [
+    { required: ['customerId'], not: { required: ['identifier'] } },
+    { required: ['identifier'], not: { required: ['customerId'] } },
+  ],
+};
+
+@PrecheckedBy({
+  type: 'object',
+  additionalProperties: false,
+  required: ['questions'],
+  properties: { questions: { type: 'array', minItems: 1, maxItems: MAX_DECISION_QUESTIONS, items: QUESTION_SCHEMA } },
+})
 export class ConsentDecisionsDto {
   @ApiProperty({ type: [DecisionQuestionDto], minItems: 1, maxItems: MAX_DECISION_QUESTIONS })
   @IsArray()
