@@ -19,23 +19,17 @@ const { Client } = require('pg');
 const { sleep } = require('./lib/processes');
 const fleet = require('./lib/fleet');
 
-const PG_BASE = process.env.BENCH_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432';
-const DATABASE = process.env.BENCH_FANOUT_DB ?? 'optline_bench_fanout';
-const REDIS_URL = process.env.BENCH_FANOUT_REDIS_URL ?? 'redis://127.0.0.1:6379/8';
 const EVENTS = Number(process.env.BENCH_FANOUT_EVENTS ?? 100_000);
 const ORGS = 20;
 const WORKER_COUNTS = (process.env.BENCH_FANOUT_WORKERS ?? '1,2,4').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 3);
 
-const env = {
-  DATABASE_URL: `${PG_BASE}/${DATABASE}`,
-  REDIS_URL,
-  LOG_LEVEL: 'warn',
-  ALLOW_PRIVATE_CALLBACK_URLS: 'true',
-  WEBHOOK_FLUSH_MS: '100',
+const { pgBase, database, env } = fleet.benchSetup({
+  database: process.env.BENCH_FANOUT_DB ?? 'optline_bench_fanout',
+  redisUrl: process.env.BENCH_FANOUT_REDIS_URL ?? 'redis://127.0.0.1:6379/8',
   // The backlog is found by the sweeper (no API job): look often so the start is not a wait.
-  SWEEP_INTERVAL_MS: '200',
-};
+  extraEnv: { SWEEP_INTERVAL_MS: '200' },
+});
 
 /**
  * The backlog, committed at once while the workers already run, dated a minute back so that their
@@ -51,7 +45,7 @@ async function seedBacklog(db, orgIds) {
 }
 
 async function runWith(workerCount, db, orgIds, receiver) {
-  await fleet.flushRedis(REDIS_URL);
+  await fleet.flushRedis(env.REDIS_URL);
   receiver.counts.events = 0;
   await db.query('TRUNCATE delivery_attempts, deliveries, delivery_batches, events');
   const workers = await fleet.startWorkers(workerCount, env, 3800);
@@ -92,7 +86,7 @@ async function runWith(workerCount, db, orgIds, receiver) {
 
 async function main() {
   fleet.buildIfMissing();
-  await fleet.freshDatabase(PG_BASE, DATABASE, env);
+  await fleet.freshDatabase(pgBase, database, env);
   const receiver = await fleet.countingReceiver();
   const db = new Client({ connectionString: env.DATABASE_URL });
   await db.connect();

@@ -20,9 +20,6 @@ const { Client } = require('pg');
 const { startProcess, waitHttp, sleep } = require('./lib/processes');
 const fleet = require('./lib/fleet');
 
-const PG_BASE = process.env.BENCH_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432';
-const DATABASE = process.env.BENCH_SOAK_DB ?? 'optline_bench_soak';
-const REDIS_URL = process.env.BENCH_SOAK_REDIS_URL ?? 'redis://127.0.0.1:6379/8';
 const EVENTS = Number(process.env.BENCH_SOAK_EVENTS ?? 1_000_000);
 const RATE = Number(process.env.BENCH_SOAK_RATE ?? 1500);
 const RETENTION_MINUTES = Number(process.env.BENCH_SOAK_RETENTION_MINUTES ?? 3);
@@ -32,17 +29,16 @@ const VACUUM_EVERY_MS = 30_000;
 const TABLES = ['events', 'deliveries', 'delivery_batches', 'delivery_attempts', 'ingest_requests'];
 const PORTS = { api: 3850, worker: 3851 };
 
-const env = {
-  DATABASE_URL: `${PG_BASE}/${DATABASE}`,
-  REDIS_URL,
-  LOG_LEVEL: 'warn',
-  ALLOW_PRIVATE_CALLBACK_URLS: 'true',
-  WEBHOOK_FLUSH_MS: '100',
-  RETENTION_DAYS: String(RETENTION_MINUTES / 1440),
-  IDEMPOTENCY_TTL_HOURS: String(RETENTION_MINUTES / 60),
-  RETENTION_INTERVAL_MS: '20000',
-  RATE_LIMIT_KEY_PER_SECOND: '100000',
-};
+const { pgBase, database, env } = fleet.benchSetup({
+  database: process.env.BENCH_SOAK_DB ?? 'optline_bench_soak',
+  redisUrl: process.env.BENCH_SOAK_REDIS_URL ?? 'redis://127.0.0.1:6379/8',
+  extraEnv: {
+    RETENTION_DAYS: String(RETENTION_MINUTES / 1440),
+    IDEMPOTENCY_TTL_HOURS: String(RETENTION_MINUTES / 60),
+    RETENTION_INTERVAL_MS: '20000',
+    RATE_LIMIT_KEY_PER_SECOND: '100000',
+  },
+});
 
 const mb = (bytes) => Number((Number(bytes) / 2 ** 20).toFixed(1));
 
@@ -94,7 +90,7 @@ async function ingestAtRate(api, customerIds, progress) {
 
 async function main() {
   fleet.buildIfMissing();
-  await fleet.freshDatabase(PG_BASE, DATABASE, env);
+  await fleet.freshDatabase(pgBase, database, env);
   const receiver = await fleet.countingReceiver();
   const key = fleet.createOrgWithKey(env, 'soak');
   const db = new Client({ connectionString: env.DATABASE_URL });

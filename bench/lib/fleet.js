@@ -27,6 +27,23 @@ function buildIfMissing() {
   }
 }
 
+/**
+ * A benchmark's settings: its own database and Redis DB, and the environment the apps start with
+ * (`extraEnv` on top of what every benchmark sets).
+ */
+function benchSetup({ database, redisUrl, extraEnv = {} }) {
+  const pgBase = process.env.BENCH_PG_BASE ?? 'postgres://postgres@127.0.0.1:5432';
+  const env = {
+    DATABASE_URL: `${pgBase}/${database}`,
+    REDIS_URL: redisUrl,
+    LOG_LEVEL: 'warn',
+    ALLOW_PRIVATE_CALLBACK_URLS: 'true',
+    WEBHOOK_FLUSH_MS: '100',
+    ...extraEnv,
+  };
+  return { pgBase, database, env };
+}
+
 /** Drops and migrates `database`, and empties the Redis DB (FLUSHDB: that DB only). */
 async function freshDatabase(pgBase, database, env) {
   const admin = new Client({ connectionString: `${pgBase}/postgres` });
@@ -146,6 +163,7 @@ module.exports = {
   CLI,
   log,
   buildIfMissing,
+  benchSetup,
   freshDatabase,
   createOrgWithKey,
   registerCustomers,
