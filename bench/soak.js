@@ -48,6 +48,11 @@ async function sample(db, startedAt, progress) {
     [TABLES],
   );
   const by = Object.fromEntries(rows.map((r) => [r.relname, r]));
+  // Any open transaction on the server that holds an xid, in any database, keeps VACUUM from
+  // reusing the space of rows deleted since it began: the sizes then grow whatever retention does.
+  const [held] = (
+    await db.query(`SELECT COALESCE(max(EXTRACT(EPOCH FROM now() - xact_start)), 0)::int AS s FROM pg_stat_activity WHERE backend_xid IS NOT NULL`)
+  ).rows;
   return {
     minute: Number(((Date.now() - startedAt) / 60000).toFixed(1)),
     ingested: progress.ingested,
@@ -55,6 +60,7 @@ async function sample(db, startedAt, progress) {
     ...Object.fromEntries(TABLES.map((t) => [`${t} MB`, mb(by[t].bytes)])),
     'events rows': Number(by.events.n_live_tup),
     'deliveries rows': Number(by.deliveries.n_live_tup),
+    'oldest xact s': held.s,
   };
 }
 
