@@ -146,12 +146,13 @@ const stopAll = (children) => Promise.all(children.map((c) => stop(c)));
 
 /**
  * Sessions of this database waiting on an advisory lock right now: on fan-out's slot locks (the
- * two-key class 7401222; a global fan-out lock would show here as waiters), and on any other
+ * two-key class 7401222, or the one-key 7401222 of the former global lock, for a comparison), and on any other
  * (the per-subscription batch locks of delivery).
  */
 async function advisoryWaiters(db) {
   const { rows } = await db.query(
-    `SELECT count(*) FILTER (WHERE objsubid = 2 AND classid = 7401222)::int AS fan_out, count(*)::int AS any
+    `SELECT count(*) FILTER (WHERE (objsubid = 2 AND classid = 7401222) OR (objsubid = 1 AND classid = 0 AND objid = 7401222))::int AS fan_out,
+            count(*)::int AS any
      FROM pg_locks
      WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
   );
