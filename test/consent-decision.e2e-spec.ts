@@ -1,4 +1,4 @@
-import { ActorContext, Channel, ConsentsService, ConsentStatus } from '@app/domain';
+import { ActorContext, Channel, Consent, ConsentLedgerEntry, ConsentsService, ConsentStatus, QUESTION_RECORDS_SQL } from '@app/domain';
 import { registerCustomer, TestApi, TestOrg } from '@app/testing';
 import { randomBytes, randomInt } from 'node:crypto';
 
@@ -304,6 +304,51 @@ describe('GET /v1/customers/{id}/consent (may I send?)', () => {
       const bulk = await decide([question({ customerId: victim.id })], other);
       expect(bulk.body.decisions).toEqual([{ error: expect.objectContaining({ code: 'CUSTOMER_NOT_FOUND' }) }]);
     });
+  });
+
+  it('answers times to the millisecond, truncated as everywhere else (read as epoch milliseconds)', async () => {
+    const { id } = await registerCustomer(api, org);
+    await channelWide(id, 'OPTOUT');
+    // Microseconds just under and just over a millisecond: a float rounding would show here.
+    await api.dataSource.query(
+      `UPDATE consents SET occurred_at = '2026-11-30 10:00:00.755999+00', updated_at = '2026-11-30 10:00:01.000001+00'
+        WHERE org_id = $1 AND customer_id = $2`,
+      [org.orgId, id],
+    );
+    const [stored] = await api.dataSource.getRepository(Consent).findBy({ orgId: org.orgId, customerId: id });
+    const res = await ask(id, 'channel=EMAIL&topic=BULK');
+    expect(res.body.decidedBy).toMatchObject({ occurredAt: '2026-11-30T10:00:00.755Z', updatedAt: '2026-11-30T10:00:01.000Z' });
+    expect(res.body.decidedBy.occurredAt).toBe(stored.occurredAt.toISOString());
+    expect(res.body.decidedBy.updatedAt).toBe(stored.updatedAt.toISOString());
+    const [entry] = await api.dataSource.getRepository(ConsentLedgerEntry).findBy({ id: stored.lastLedgerId! });
+    expect(res.body.decidedBy.ledgerEntry).toMatchObject({ createdAt: entry.createdAt.toISOString(), occurredAt: entry.occurredAt!.toISOString() });
+  });
+
+  it('looks each question up by index, even in a generic plan (EXPLAIN of the statement the service runs)', async () => {
+    // A prepared statement may run on a plan made without its values, which knows nothing of the
+    // arrays' sizes: each question must still be a primary-key probe of its customer and an
+    // index range of that customer's records, never a scan of the org's customers or records.
+    const { id } = await registerCustomer(api, org);
+    await channelWide(id, 'OPTOUT');
+    type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Cond'?: string; Plans?: PlanNode[] };
+    const plan: PlanNode = await api.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL plan_cache_mode = force_generic_plan');
+      await manager.query(`PREPARE question_records_plan(uuid, bigint[], text[], text[], text[], text[]) AS ${QUESTION_RECORDS_SQL}`);
+      const [{ 'QUERY PLAN': explained }] = await manager.query(
+        `EXPLAIN (FORMAT JSON) EXECUTE question_records_plan('${org.orgId}', '{${id}}', '{EMAIL}', '{BULK}', '{""}', '{NULL}')`,
+      );
+      await manager.query('DEALLOCATE question_records_plan');
+      return explained[0].Plan;
+    });
+    const scans = new Map<string, PlanNode>();
+    const walk = (node: PlanNode) => {
+      if (node['Relation Name']) scans.set(node['Relation Name'], node);
+      (node.Plans ?? []).forEach(walk);
+    };
+    walk(plan);
+    expect(scans.get('customers')).toMatchObject({ 'Index Cond': expect.stringMatching(/\bid = k\.customer_id\b/) });
+    expect(scans.get('consents')).toMatchObject({ 'Index Cond': expect.stringContaining('customer_id = ') });
+    expect(scans.get('consent_ledger')).toMatchObject({ 'Index Cond': expect.stringMatching(/\bid = \w+\.last_ledger_id\b/) });
   });
 
   it('lists the consent, Altcraft and WM endpoints in the OpenAPI document', async () => {

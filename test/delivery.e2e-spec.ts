@@ -2,36 +2,19 @@ import {
   createSubscription,
   emitEvents,
   setSubscriptionStatus,
-  startTestWorker,
   TestApi,
   TestOrg,
+  useDeliveryTestBed,
+  waitForStats,
   WebhookReceiver,
 } from '@app/testing';
-import { INestApplicationContext } from '@nestjs/common';
-
-process.env.WEBHOOK_FLUSH_MS = '100';
-process.env.WEBHOOK_RETRY_SCHEDULE = '1,1,1,1';
-process.env.WEBHOOK_TIMEOUT_MS = '2000';
 
 describe('webhook delivery (api + worker + a verifying receiver)', () => {
+  const bed = useDeliveryTestBed('delivery');
   let api: TestApi;
-  let worker: INestApplicationContext;
   let org: TestOrg;
   let receiver: WebhookReceiver;
-
-  beforeAll(async () => {
-    api = await TestApi.start();
-    worker = await startTestWorker();
-    org = await api.createOrg('delivery');
-  });
-  afterAll(async () => {
-    await worker.close();
-    await api.close();
-  });
-  beforeEach(async () => {
-    receiver = await new WebhookReceiver().start();
-  });
-  afterEach(() => receiver.stop());
+  beforeEach(() => ({ api, org, receiver } = bed));
 
   const subscribe = async (options: Partial<Parameters<typeof createSubscription>[2]> = {}) => {
     const sub = await createSubscription(api, org, { url: receiver.url, eventTypes: ['EMAIL_BOUNCED', 'EMAIL_FAILED'], ...options });
@@ -227,16 +210,6 @@ describe('webhook delivery (api + worker + a verifying receiver)', () => {
     expect((await api.post(`/v1/deliveries/not-a-uuid/redeliver`, {}, org)).status).toBe(400);
   });
 });
-
-async function waitForStats(api: TestApi, org: TestOrg, name: string, expected: Record<string, number>, timeoutMs = 10000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const stats = await api.get(`/v1/subscriptions/${name}/stats`, org);
-    if (Object.entries(expected).every(([k, v]) => stats.body[k] === v)) return;
-    if (Date.now() > until) throw new Error(`stats ${JSON.stringify(stats.body)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function waitForStatus(api: TestApi, subscriptionId: string, status: string, timeoutMs = 10000): Promise<void> {
   const until = Date.now() + timeoutMs;

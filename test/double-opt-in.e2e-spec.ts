@@ -1,4 +1,4 @@
-import { DoubleOptInService, OrgSecretsService, PERSON_PATHS, signLinkToken, verifyConsentLedger } from '@app/domain';
+import { CONFIRMATION_REQUESTS_SQL, DoubleOptInService, OrgSecretsService, PERSON_PATHS, signLinkToken, verifyConsentLedger } from '@app/domain';
 import { createSubscription, customerByIdentifier, registerCustomer, rowsOf, startWebhookHarness, TestApi, TestOrg, writeCounts, WebhookReceiver } from '@app/testing';
 import { INestApplicationContext } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
@@ -128,6 +128,41 @@ describe('double opt-in', () => {
     expect(await stateOf(customerId)).toEqual([`1:${email}:OPTIN`]);
   });
 
+  it('asking confirmation of an opt-in already recorded as OPTIN changes nothing: it stays OPTIN, no new request', async () => {
+    const { customer, confirmUrl } = await requestOptIn();
+    expect((await confirmPost(confirmUrl)).text).toContain('Subscription confirmed');
+    const confirmedBefore = await counts();
+    const again = await api.put(`/v1/customers/${customer.id}/consents`, { channel: 'EMAIL', topic: 'NEWS', address: customer.email, status: 'OPTIN', confirm: true }, org);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ result: 'unchanged', changed: false, record: { status: 'OPTIN' } });
+    expect(await counts()).toEqual(confirmedBefore);
+    expect(await stateOf(customer.id)).toEqual([`NEWS:${customer.email}:OPTIN`]);
+    expect((await rowsOf(api, 'events', customer.id)).map((e: any) => e.type)).toEqual(['EMAIL_OPTIN_REQUESTED', 'EMAIL_OPTIN']);
+
+    // An explicit opt-in recorded without confirmation is the person's choice too: not downgraded.
+    const plain = await registerCustomer(api, org);
+    await api.put(`/v1/customers/${plain.id}/consents`, { channel: 'EMAIL', topic: 'NEWS', address: plain.email, status: 'OPTIN' }, org);
+    const asked = await api.put(`/v1/customers/${plain.id}/consents`, { channel: 'EMAIL', topic: 'NEWS', address: plain.email, status: 'OPTIN', confirm: true }, org);
+    expect(asked.body).toMatchObject({ result: 'unchanged', record: { status: 'OPTIN' } });
+    expect(await stateOf(plain.id)).toEqual([`NEWS:${plain.email}:OPTIN`]);
+    expect((await rowsOf(api, 'events', plain.id)).some((e: any) => e.type === 'EMAIL_OPTIN_REQUESTED')).toBe(false);
+  });
+
+  it("Altcraft's unconfirmed on a record already OPTIN keeps the opt-in and asks for nothing", async () => {
+    const profileId = `p-${randomBytes(6).toString('hex')}`;
+    const email = `${profileId}@example.com`;
+    const set = (status: string) =>
+      api.post('/api/v1.1/subscriptions/set', { token: org.key, db_id: 1, resource_id: 1, profile_id: profileId, channel: 'email', email, status });
+    expect((await set('subscribed')).status).toBe(200);
+    const customerId = (await customerByIdentifier(api, org.orgId, { source: 'ALTCRAFT', accountId: '1', type: 'profileId', value: profileId }))!;
+    expect(await stateOf(customerId)).toEqual([`1:${email}:OPTIN`]);
+    const before = await counts();
+    expect((await set('unconfirmed')).status).toBe(200);
+    expect(await counts()).toEqual(before);
+    expect(await stateOf(customerId)).toEqual([`1:${email}:OPTIN`]);
+    expect((await rowsOf(api, 'events', customerId)).some((e: any) => e.type === 'EMAIL_OPTIN_REQUESTED')).toBe(false);
+  });
+
   it('a tampered token, or an unsubscribe token, confirms nothing', async () => {
     const { customer, confirmUrl } = await requestOptIn();
     const [kid, body, mac] = confirmUrl.split('/c/')[1].split('.');
@@ -200,6 +235,32 @@ describe('double opt-in', () => {
     // (The first link, minted moments ago in real time, would confirm too: only its faked age expired it.)
     expect((await confirmPost(fresh)).text).toContain('Subscription confirmed');
     expect(await stateOf(customer.id)).toEqual([`NEWS:${customer.email}:OPTIN`]);
+  });
+
+  it('the expiry scan reads a bounded chunk through an index, and never reads a request again once past it', async () => {
+    // The plan of the scan's one query: the partial index on confirmation requests, in id order, a LIMIT.
+    const plan = await api.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL enable_seqscan = off');
+      const [row] = await manager.query(`EXPLAIN (FORMAT JSON) ${CONFIRMATION_REQUESTS_SQL}`, ['0', 'confirmation expired', 200]);
+      return JSON.stringify(row['QUERY PLAN']);
+    });
+    expect(plan).toContain('"Node Type":"Limit"');
+    expect(plan).toContain('"Index Name":"consent_ledger_confirmation_requests"');
+    expect(plan).not.toContain('"Node Type":"Seq Scan"');
+
+    const { customer } = await requestOptIn();
+    const [request] = (await rowsOf(api, 'consent_ledger', customer.id)).slice(-1);
+    const expiry = worker.get(DoubleOptInService);
+    const cursor = async () => Number((await api.dataSource.query("SELECT position FROM sweep_cursors WHERE name = 'confirmation-expiry'"))[0].position);
+    // Not due: the cursor stops before it.
+    await expiry.expireStale(new Date(Date.now() + 6 * DAY_MS));
+    expect(await cursor()).toBeLessThan(Number(request.id));
+    const later = new Date(Date.now() + 8 * DAY_MS);
+    // Two workers at once: each request is expired once.
+    while ((await Promise.all([expiry.expireStale(later), expiry.expireStale(later)])).some((n) => n > 0));
+    expect(await cursor()).toBeGreaterThanOrEqual(Number(request.id));
+    const ledger = await rowsOf(api, 'consent_ledger', customer.id);
+    expect(ledger.map((r: any) => r.reason)).toEqual([null, 'confirmation expired']);
   });
 
   it('a confirm link older than CONFIRM_TTL_DAYS confirms nothing, even before the worker has recorded the expiry', async () => {

@@ -124,6 +124,32 @@ describe('export and erasure of a person', () => {
     expect(old.body.result).toBe('superseded');
   });
 
+  it('an opt-out recorded without an address (the whole channel) suppresses every address the person had on that channel', async () => {
+    const email = uniqueEmail();
+    const mobile = uniqueMobile();
+    const customer = await registerCustomer(api, org, { email, mobile });
+    const put = (body: object) => api.put(`/v1/customers/${customer.id}/consents`, body, org);
+    // "Unsubscribe from everything on EMAIL": no address; and an SMS opt-out later undone for the address itself.
+    expect((await put({ channel: 'EMAIL', topic: 'BULK', status: 'OPTOUT', occurredAt: '2026-02-01T10:00:00Z' })).body.result).toBe('applied');
+    expect((await put({ channel: 'SMS', topic: 'BULK', status: 'OPTOUT', occurredAt: '2026-02-01T10:00:00Z' })).body.result).toBe('applied');
+    expect((await put({ channel: 'SMS', topic: 'BULK', address: mobile, status: 'OPTIN', occurredAt: '2026-02-02T10:00:00Z' })).body.result).toBe('applied');
+    const res = await api.delete(`/v1/customers/${customer.id}`, org);
+    expect(res.status).toBe(200);
+    // The email on EMAIL/BULK; not the mobile, whose own newer opt-in allowed it (the precedence rule).
+    expect(res.body.suppressedAddresses).toBe(1);
+    expect(await columnsHolding(email)).toEqual([]);
+
+    const again = await registerCustomer(api, org, { email, mobile });
+    const ask = async (channel: string, topic: string, address: string) =>
+      (await api.get(`/v1/customers/${again.id}/consent?channel=${channel}&topic=${topic}&address=${encodeURIComponent(address)}`, org)).body;
+    expect(await ask('EMAIL', 'BULK', email)).toMatchObject({ allowed: false, status: 'OPTOUT' });
+    expect(await ask('SMS', 'BULK', mobile)).toMatchObject({ allowed: true });
+    const ledger = await rowsOf(api, 'consent_ledger', again.id);
+    expect(ledger.map((r: any) => [r.dialect, r.reason, r.channel, r.topic, r.address, r.status, r.occurred_at.toISOString()])).toEqual([
+      ['system', 'address-suppressed-after-erasure', 'EMAIL', 'BULK', email, 'OPTOUT', '2026-02-01T10:00:00.000Z'],
+    ]);
+  });
+
   it('an opt-in of an erased address for a customer who never had it starts from the opt-out too', async () => {
     const p = await person();
     expect((await api.delete(`/v1/customers/${p.id}`, org)).status).toBe(200);

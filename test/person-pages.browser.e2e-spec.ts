@@ -22,7 +22,8 @@ describe('the preference page in a browser', () => {
   beforeAll(async () => {
     api = await TestApi.start();
     org = await api.createOrg('browser');
-    await api.dataSource.query("UPDATE orgs SET display_name = 'Sawyer & Finn Outfitters', accent_color = '#0f766e' WHERE id = $1", [org.orgId]);
+    const branded = await api.put('/v1/org/branding', { displayName: 'Sawyer & Finn Outfitters', accentColor: '#0f766e' }, org);
+    expect(branded.status).toBe(200);
     await api.app.listen(0, '127.0.0.1');
     base = await api.app.getUrl();
     browser = await chromium.launch({
@@ -63,6 +64,9 @@ describe('the preference page in a browser', () => {
     await page.goto(url);
     expect(await page.locator('h1').textContent()).toBe('Your email preferences');
     expect(await page.getByText('t*********@example.com').count()).toBe(1);
+    // The org's branding, as set through the API: its name in the header, its accent on the main button.
+    expect(await page.locator('header').textContent()).toBe('Sawyer & Finn Outfitters');
+    expect(await page.getByRole('button', { name: 'Unsubscribe from BULK' }).evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(15, 118, 110)');
     // Every checkbox has its label.
     expect(await page.getByLabel('NEWS').isChecked()).toBe(true);
     mkdirSync(SCREENSHOTS, { recursive: true });

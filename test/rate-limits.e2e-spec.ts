@@ -7,6 +7,7 @@ process.env.RATE_LIMIT_VERIFY_PER_MINUTE = '2';
 import { OrgsService } from '@app/domain';
 import { createCallback, NOTIFICATIONS, registerCustomer, runCli, TestApi, TestOrg } from '@app/testing';
 import { randomInt } from 'node:crypto';
+import { RedisThrottlerStorage } from '../apps/api/src/rate-limit/redis-throttler.storage';
 
 /** A client address of its own per test, so budgets spent by one test never reach another. */
 const freshIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
@@ -95,6 +96,17 @@ describe('rate limits', () => {
 
     // Another client with the same valid key is not affected.
     expect((await send(url, freshIp(), { authorization: org.basic })).status).not.toBe(429);
+  });
+
+  it('trusts an IP found not locked out for a second at most: a lockout counted by another replica reaches this one', async () => {
+    const ip = freshIp();
+    const url = '/v2/customers/1/subscriptions';
+    expect((await send(url, ip, { authorization: org.basic })).status).not.toBe(429);
+    // Another replica counts the IP's failures in the shared store, past this one's limiter.
+    const shared = api.app.get(RedisThrottlerStorage);
+    for (let i = 0; i < 6; i++) await shared.increment(ip, 60_000, 5, 60_000, 'failed-auth');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await send(url, ip, { authorization: org.basic })).status).toBe(429);
   });
 
   it('answers a locked-out IP in each dialect’s error body', async () => {

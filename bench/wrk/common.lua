@@ -41,4 +41,17 @@ function common.done(summary, latency)
     e.connect + e.read + e.write + e.status + e.timeout))
 end
 
+-- Installs wrk's hooks for a script whose requests are numbered: `lines_from` names the env var
+-- of the file it reads (one item per line), and `request(i, lines)` builds request i.
+function common.script(lines_from, request)
+  local lines
+  setup = common.setup
+  init = function()
+    common.init()
+    lines = common.read_lines(os.getenv(lines_from))
+  end
+  _G.request = function() return request(common.next_index(), lines) end
+  done = common.done
+end
+
 return common

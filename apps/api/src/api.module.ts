@@ -22,6 +22,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { ResponsysModule } from './responsys/responsys.module';
 import { WmModule } from './wm/wm.module';
 import { PersonModule } from './person/person.module';
+import { OrgsModule } from './orgs/orgs.module';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
 
@@ -44,6 +45,7 @@ import { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
     IdentitiesModule,
     LoyaltyModule,
     PersonModule,
+    OrgsModule,
   ],
   providers: [
     // Registered as app providers (not in main.ts) so the test app factory gets them too.

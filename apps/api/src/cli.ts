@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AppConfigModule, loadConfig } from '@app/config';
 import { DatabaseModule, runMigrations } from '@app/database';
-import { DomainModule, EventNotifier, OrgsService, OutboxOnlyNotifier, reencryptSecrets, SecretBox, verifyConsentLedger } from '@app/domain';
+import { DomainModule, EventNotifier, OrgBranding, OrgsService, OutboxOnlyNotifier, reencryptSecrets, SecretBox, verifyConsentLedger } from '@app/domain';
 import { Global, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
@@ -28,6 +28,9 @@ const USAGE = `Usage: npm run cli -- <command>
   org:rate-limit <slug> <per-second|default>
                           requests per second each of the org's keys may send, or with default
                           RATE_LIMIT_KEY_PER_SECOND; API processes see it within 5 seconds
+  org:branding <slug> [--name <text>] [--logo-url <https URL>] [--accent <#rrggbb>]
+                          how the person's pages present the org; none as a value goes back
+                          to the default; without options, prints the branding as it is
   secrets:reencrypt       seal every stored callback password and signing secret with the first
                           key of SECRETS_KEYS (after a rotation, or once SECRETS_KEYS is set)`;
 
@@ -54,6 +57,20 @@ async function verifyConsent(slug: string | undefined): Promise<number> {
       (report.mismatches.length ? `${report.mismatches.length} mismatch(es)` : 'state equals the ledger'),
   );
   return report.mismatches.length ? 1 : 0;
+}
+
+const BRANDING_OPTIONS: Record<string, keyof OrgBranding> = { '--name': 'displayName', '--logo-url': 'logoUrl', '--accent': 'accentColor' };
+
+/** `--name X --logo-url U --accent C` as the branding fields they change (none: back to the default); null when malformed. */
+function brandingOptions(args: string[]): Partial<OrgBranding> | null {
+  const asked: Partial<OrgBranding> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const field = BRANDING_OPTIONS[args[i]];
+    const value = args[i + 1];
+    if (!field || value === undefined) return null;
+    asked[field] = value.toLowerCase() === 'none' ? null : value;
+  }
+  return asked;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -96,6 +113,17 @@ async function main(argv: string[]): Promise<number> {
       const perSecond = second.toLowerCase() === 'default' ? null : /^\d{1,9}$/.test(second) ? Number(second) : NaN;
       await withOrgs((orgs) => orgs.setRateLimit(arg, perSecond));
       console.log(`org:        ${arg}\nrate limit: ${perSecond ?? 'RATE_LIMIT_KEY_PER_SECOND'} requests per second per key`);
+      return 0;
+    }
+    case 'org:branding': {
+      if (!arg) break;
+      const asked = brandingOptions(argv.slice(2));
+      if (!asked) break;
+      const branding = await withOrgs((orgs) => (Object.keys(asked).length ? orgs.setBranding({ slug: arg }, asked) : orgs.branding({ slug: arg })));
+      console.log(
+        `org:      ${branding.slug}\nname:     ${branding.displayName ?? `(the slug, ${branding.slug})`}\n` +
+          `logo URL: ${branding.logoUrl ?? '(none)'}\naccent:   ${branding.accentColor ?? '(the default)'}`,
+      );
       return 0;
     }
     case 'secrets:reencrypt': {

@@ -53,6 +53,7 @@ const decision = obj({ allowed: bool, status: str, decidedBy: nullable({ type: '
 const identities = obj({ customerId: int, identities: list(obj({ type: str, value: str, source: str, accountId: str })) });
 const wmAnswer = obj({ status: str, request_tracking_id: str, preferences: list({ type: 'object' }) });
 const health = obj({ status: str });
+const branding = obj({ org: str, displayName: nullable(str), logoUrl: nullable(str), accentColor: nullable(str) });
 
 /** What each route answers on success: [status, description, body schema]. Every route must have one (test/openapi.e2e-spec.ts). */
 const SUCCESS: Record<string, [status: number, description: string, schema: Schema]> = {
@@ -69,7 +70,7 @@ const SUCCESS: Record<string, [status: number, description: string, schema: Sche
   'GET /v2/customers/{id}/subscriptionStatusChangeLog': [200, 'A page of ledger rows', obj({ pagination: obj({ limit: int, offset: int, total: int }), data: list({ type: 'object' }), warnings: list({ type: 'object' }) })],
   'POST /v1.1/customer/subscriptions': [200, 'Each item with its item_status', obj({ response: obj({ status: obj({ success: str, code: int, message: str }), subscriptions: { type: 'object' } }) })],
   'GET /v1/subscriptions/{name}/deliveries': [200, 'Batches newest first, with every attempt', obj({ total: int, limit: int, offset: int, batches: list({ type: 'object' }) })],
-  'GET /v1/subscriptions/{name}/stats': [200, 'Deliveries by state', obj({ pending: int, held: int, inFlight: int, delivered: int, failed: int, expired: int })],
+  'GET /v1/subscriptions/{name}/stats': [200, 'Deliveries by state', obj({ pending: int, held: int, inFlight: int, delivered: int, failed: int, expired: int, skipped: int })],
   'POST /v1/deliveries/{batchId}/redeliver': [202, 'The batch is in line again', obj({ batchId: str, state: str })],
   'POST /v1/subscriptions/{name}/replay': [202, 'How many events were put in new replay batches', obj({ replayed: int })],
   'POST /rest/api/v1.3/notifications/callbacks': [201, 'The callback, with its signing secret (shown this once)', { allOf: [callback, obj({ signingSecret: str })] }],
@@ -101,6 +102,8 @@ const SUCCESS: Record<string, [status: number, description: string, schema: Sche
     'Per item, in request order: the page and one-click URLs and the List-Unsubscribe headers, or its error',
     obj({ items: list(obj({ url: str, oneClickUrl: str, headers: obj({ 'List-Unsubscribe': str, 'List-Unsubscribe-Post': str }), error: { type: 'object' } })) }),
   ],
+  'GET /v1/org/branding': [200, "The org's branding on the person's pages", branding],
+  'PUT /v1/org/branding': [200, 'The branding as stored', branding],
   'GET /v1/customers/{id}/export': [200, 'Everything held about the person: profiles, identifiers, consents, the ledger with its proof, events with their deliveries', { type: 'object' }],
   'DELETE /v1/customers/{id}': [
     200,

@@ -28,6 +28,7 @@ export class WebhookDeliveryService implements OnApplicationShutdown {
       callBackName: batch.callbackName,
       batchId: batch.batchId,
       replay: batch.replay,
+      ...(batch.outOfOrder ? { outOfOrder: true as const } : {}),
       events: rows.map(toWebhookEvent),
     };
     const json = JSON.stringify(body);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { DELIVERY_GAUGE_CAP } from './delivery-gauges';
 
 export const ATTEMPT_OUTCOMES = ['delivered', 'retry', 'failed'] as const;
 export const DELIVERY_GAUGE_STATES = ['PENDING', 'HELD', 'IN_FLIGHT'] as const;
@@ -39,7 +40,7 @@ export class WorkerMetrics {
   });
   readonly deliveriesByState = new Gauge({
     name: 'optline_deliveries',
-    help: 'Deliveries by state (held = pending for a PAUSED subscription)',
+    help: `Deliveries by state (held = pending for a PAUSED subscription); PENDING and HELD are counted up to ${DELIVERY_GAUGE_CAP}, which reads "${DELIVERY_GAUGE_CAP} or more"`,
     labelNames: ['state'] as const,
     registers: [this.registry],
   });

@@ -6,6 +6,10 @@ export interface DatabaseConfig {
 }
 export interface RedisConfig {
   url: string;
+  /** Seed nodes of a Redis Cluster; when set, `url` is not used. */
+  clusterNodes?: Array<{ host: string; port: number }>;
+  /** The prefix of every BullMQ key (hash-tagged on a cluster). */
+  queuePrefix: string;
 }
 export interface WebhookConfig {
   retryScheduleSeconds: number[];
@@ -74,7 +78,7 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
   return {
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
-    redis: { url: env.REDIS_URL },
+    redis: { url: env.REDIS_URL, clusterNodes: hostPorts(env.REDIS_CLUSTER_NODES), queuePrefix: env.QUEUE_PREFIX },
     apiPort: env.PORT,
     workerPort: env.WORKER_PORT,
     logLevel: env.LOG_LEVEL,
@@ -115,6 +119,15 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       verifyPerMinute: env.RATE_LIMIT_VERIFY_PER_MINUTE,
     },
   };
+}
+
+/** `host:port, host:port` (checked by the schema) as nodes; undefined when unset. */
+function hostPorts(list: string | undefined): RedisConfig['clusterNodes'] {
+  if (!list) return undefined;
+  return list.split(',').map((node) => {
+    const [host, port] = node.trim().split(':');
+    return { host, port: Number(port) };
+  });
 }
 
 /** `kid:value, kid:value` (a key list's syntax, checked by the schema) as pairs, in order. */

@@ -29,6 +29,21 @@ describe('environment validation', () => {
     expect(config.webhooks.flushMs).toBe(50);
   });
 
+  it('reads a Redis Cluster and refuses a queue prefix that would spread a queue over slots', () => {
+    expect(loadConfig({}).redis).toEqual({ url: 'redis://127.0.0.1:6379', clusterNodes: undefined, queuePrefix: '{optline}' });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001' }).redis.clusterNodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-b', port: 7001 },
+    ]);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1' })).toThrow(/REDIS_CLUSTER_NODES="10.0.0.1": .*host:port/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'a:70000' })).toThrow(/REDIS_CLUSTER_NODES/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'a:7000', QUEUE_PREFIX: 'optline' })).toThrow(/QUEUE_PREFIX="optline": .*hash tag/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'a:7000', QUEUE_PREFIX: '{}{optline}' })).toThrow(/QUEUE_PREFIX/);
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'a:7000', QUEUE_PREFIX: 'ol{eu}' }).redis.queuePrefix).toBe('ol{eu}');
+    expect(loadConfig({ QUEUE_PREFIX: 'optline' }).redis.queuePrefix).toBe('optline');
+    expect(() => loadConfig({ QUEUE_PREFIX: 'opt line' })).toThrow(/QUEUE_PREFIX/);
+  });
+
   it('takes fractions of a day for retention (soak tests) and a divisor of 256 for fan-out partitions', () => {
     expect(loadConfig({ RETENTION_DAYS: '0.002', IDEMPOTENCY_TTL_HOURS: '0.05' }).retention).toMatchObject({ retentionDays: 0.002, idempotencyTtlHours: 0.05 });
     expect(() => loadConfig({ RETENTION_DAYS: '0' })).toThrow(/RETENTION_DAYS="0"/);

@@ -30,6 +30,37 @@ const IsPhoneRegion = () =>
     },
   });
 
+/** `host:port, host:port`: host names or IPv4 addresses, ports 1-65535. */
+const IsHostPortList = () =>
+  ValidateBy({
+    name: 'isHostPortList',
+    validator: {
+      validate: (value) =>
+        typeof value === 'string' &&
+        value.split(',').every((node) => {
+          const match = /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(node.trim());
+          return !!match && Number(match[2]) >= 1 && Number(match[2]) <= 65535;
+        }),
+      defaultMessage: () => '$property must be comma-separated host:port pairs',
+    },
+  });
+
+/** Redis's rule: the slot is the hash of what stands between the first `{` and the next `}`, when not empty. */
+function hasHashTag(key: string): boolean {
+  const open = key.indexOf('{');
+  return open >= 0 && key.indexOf('}', open + 1) > open + 1;
+}
+
+/** A prefix whose keys all hash to one cluster slot (checked only with a cluster). */
+const HasHashTagOnCluster = () =>
+  ValidateBy({
+    name: 'hasHashTagOnCluster',
+    validator: {
+      validate: (value, args) => !(args?.object as EnvironmentVariables).REDIS_CLUSTER_NODES || hasHashTag(String(value)),
+      defaultMessage: () => '$property must hold a hash tag such as {optline} when REDIS_CLUSTER_NODES is set',
+    },
+  });
+
 /**
  * Every environment variable the apps read, with its default. Validated once at start so a typo
  * stops the process with a message naming the variable, instead of failing on first use.
@@ -42,6 +73,23 @@ export class EnvironmentVariables {
   @IsString()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /**
+   * A Redis Cluster to use instead of REDIS_URL: comma-separated `host:port` seed nodes (the rest
+   * of the cluster is discovered from them). Every Redis user follows it: queues, rate limits,
+   * health checks, metrics and the queue dashboard.
+   */
+  @IsOptional()
+  @IsHostPortList()
+  REDIS_CLUSTER_NODES?: string;
+
+  /**
+   * The prefix of every BullMQ key. On a cluster it must hold a hash tag (`{...}`): all of a
+   * queue's keys then sit in one slot, which BullMQ's multi-key scripts need.
+   */
+  @Matches(/^[A-Za-z0-9_.{}-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 characters of A-Z a-z 0-9 _ . - { }' })
+  @HasHashTagOnCluster()
+  QUEUE_PREFIX = '{optline}';
 
   @Transform(toInt)
   @IsInt()

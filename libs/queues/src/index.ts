@@ -1,5 +1,6 @@
 export * from './jobs';
-export { redisOptionsFromUrl } from './redis-connection';
+export { createRedisClient, redisOptionsFromUrl } from './redis-connection';
 export { QueuesModule } from './queues.module';
 export { EventPublisher } from './event-publisher';
 export { assertHandlers } from './job-handlers';
+export { QueueConnection } from './queue-connection';

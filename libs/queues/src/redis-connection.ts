@@ -1,4 +1,6 @@
+import type { RedisConfig } from '@app/config';
 import type { RedisOptions } from 'bullmq';
+import Redis, { Cluster, RedisOptions as IORedisOptions } from 'ioredis';
 
 /** ioredis options from a redis:// URL (db index included), as BullMQ wants them. */
 export function redisOptionsFromUrl(url: string): RedisOptions {
@@ -14,4 +16,14 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
     // BullMQ workers block on Redis; they must retry forever rather than throw.
     maxRetriesPerRequest: null,
   };
+}
+
+/**
+ * A client of the configured Redis: a Cluster client on REDIS_CLUSTER_NODES when set, else one
+ * connection to REDIS_URL. Every Redis user but BullMQ's own connections comes through here, so
+ * none of them can be left pointing at a standalone Redis when the queues moved to a cluster.
+ */
+export function createRedisClient(config: RedisConfig, options: IORedisOptions = {}): Redis | Cluster {
+  if (config.clusterNodes) return new Cluster(config.clusterNodes, { redisOptions: options });
+  return new Redis(config.url, options);
 }

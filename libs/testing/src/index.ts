@@ -12,3 +12,4 @@ export * from './webhook-harness';
 export * from './cli';
 export * from './readme-steps';
 export * from './request-fuzzer';
+export * from './redis-cluster';

@@ -1,4 +1,5 @@
-import { JobName, QueueName } from '@app/queues';
+import { loadConfig } from '@app/config';
+import { JobName, QueueName, redisOptionsFromUrl } from '@app/queues';
 import { Queue } from 'bullmq';
 import { TestApi, TestOrg } from './test-app';
 import { TEST_REDIS_URL } from './test-env';
@@ -28,11 +29,7 @@ export async function createCallback(
 
 /** The test Redis `events` queue, to read what the API published. */
 export function eventsQueue(): Queue {
-  const url = new URL(TEST_REDIS_URL);
-  return new Queue(QueueName.EVENTS, {
-    connection: { host: url.hostname, port: Number(url.port), db: Number(url.pathname.slice(1)) },
-    prefix: 'optline',
-  });
+  return new Queue(QueueName.EVENTS, { connection: redisOptionsFromUrl(TEST_REDIS_URL), prefix: loadConfig().redis.queuePrefix });
 }
 
 /** Data of the jobs with this name currently in the queue (nothing consumes them in API tests). */

@@ -24,8 +24,8 @@ describe('retry policy', () => {
     expect(decideRetry(1, { status: 500, retryAfterSeconds: 2 }, schedule)).toEqual({ kind: 'retry', delayMs: 5000 });
   });
 
-  it('moves to the backup URL after 3 attempts on the primary', () => {
-    expect([1, 2, 3, 4, 5].map((n) => urlForAttempt(n, 'p', 'b'))).toEqual(['p', 'p', 'p', 'b', 'b']);
+  it('moves to the backup URL after 3 attempts on the primary, then alternates so a recovered primary is tried again', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => urlForAttempt(n, 'p', 'b'))).toEqual(['p', 'p', 'p', 'b', 'p', 'b', 'p', 'b']);
     expect(urlForAttempt(4, 'p', null)).toBe('p');
   });
 });

@@ -39,9 +39,16 @@ export function decideRetry(
   return { kind: 'retry', delayMs: Math.round(base * (1 - jitter + 2 * jitter * random())) };
 }
 
-/** Attempts after this many failures on the primary URL go to the backup URL, when there is one. */
+/** The first this many attempts of a batch go to the primary URL (Responsys: the backup after 3 failures). */
 export const PRIMARY_ATTEMPTS_BEFORE_BACKUP = 3;
 
+/**
+ * Where attempt `attempt` (1-based, counted from the batch's last redelivery) goes: the primary
+ * for the first 3, then the backup and the primary in turn. A primary that failed three times is
+ * often back by the next retry (the schedule's gaps grow to hours); were the backup kept for good,
+ * a recovered primary would never see the batch again, and a dead backup would fail it.
+ */
 export function urlForAttempt(attempt: number, primary: string, backup: string | null): string {
-  return backup && attempt > PRIMARY_ATTEMPTS_BEFORE_BACKUP ? backup : primary;
+  if (!backup || attempt <= PRIMARY_ATTEMPTS_BEFORE_BACKUP) return primary;
+  return (attempt - PRIMARY_ATTEMPTS_BEFORE_BACKUP) % 2 === 1 ? backup : primary;
 }

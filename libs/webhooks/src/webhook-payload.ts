@@ -36,6 +36,8 @@ export interface WebhookBody {
   callBackName: string;
   batchId: string;
   replay: boolean;
+  /** Present (true) only on a batch an operator redelivered after newer batches had gone out. */
+  outOfOrder?: true;
   events: WebhookEvent[];
 }
 

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
-import { passesPrecheck } from './body-precheck';
+import { passesPrecheck } from './schema-precheck';
 import { findTextDefect } from './request-text';
 import { flattenValidationErrors, RequestValidationError } from './request-validation.error';
 
@@ -18,13 +18,14 @@ class RequestValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    // A hot body that its DTO's compiled schema accepts needs no class-validator (body-precheck.ts).
-    if (this.usePrechecks && metadata.type === 'body' && passesPrecheck(metadata.metatype, value)) return value;
     const defect = metadata.type === 'body' ? undefined : findTextDefect(value);
     if (defect) {
       const path = [metadata.data, defect.path].filter(Boolean).join('.') || metadata.type;
       throw new RequestValidationError([{ path, property: path, value: undefined, message: `${path} ${defect.message}` }]);
     }
+    // Hot input that its DTO's compiled schema accepts needs no class-validator (schema-precheck.ts).
+    const prechecked = metadata.type === 'body' || metadata.type === 'query';
+    if (this.usePrechecks && prechecked && passesPrecheck(metadata.metatype, value)) return value;
     return super.transform(value, metadata);
   }
 
@@ -35,7 +36,7 @@ class RequestValidationPipe extends ValidationPipe {
 
 /**
  * The one validation pipe: unknown fields are refused, and errors keep their field paths.
- * `usePrechecks: false` validates every body through its DTO (the reference the prechecks are tested against).
+ * `usePrechecks: false` validates all input through its DTO (the reference the prechecks are tested against).
  */
 export function createValidationPipe({ usePrechecks = true }: { usePrechecks?: boolean } = {}): ValidationPipe {
   return new RequestValidationPipe(

@@ -1,16 +1,6 @@
-import { AddressDecision, Consent, ConsentDecision, ConsentLedgerEntry, CustomerConsentQuestion, DecidingRecord, DecisionFailure } from '@app/domain';
+import { AddressDecision, ConsentDecision, ConsentLedgerEntry, CustomerConsentQuestion, DecidingRecord, DecisionFailure } from '@app/domain';
 import { DecisionQuestionDto } from './dto/consent-decisions.dto';
 
-const toRecord = (r: Consent) => ({
-  channel: r.channel,
-  topic: r.topic,
-  accountId: r.accountId,
-  address: r.address,
-  addressType: r.addressType,
-  status: r.status,
-  occurredAt: r.occurredAt.toISOString(),
-  updatedAt: r.updatedAt.toISOString(),
-});
 
 const toLedgerEntry = (e: ConsentLedgerEntry) => ({
   id: e.id,
@@ -33,10 +23,18 @@ const toLedgerEntry = (e: ConsentLedgerEntry) => ({
   createdAt: e.createdAt.toISOString(),
 });
 
-const toDecidedBy = (level: string, by: DecidingRecord) => ({
+/** The deciding record with its ledger entry (one literal, no spread: a bulk answer builds a thousand). */
+const toDecidedBy = (level: string, { record, ledgerEntry }: DecidingRecord) => ({
   level,
-  ...toRecord(by.record),
-  ledgerEntry: by.ledgerEntry ? toLedgerEntry(by.ledgerEntry) : null,
+  channel: record.channel,
+  topic: record.topic,
+  accountId: record.accountId,
+  address: record.address,
+  addressType: record.addressType,
+  status: record.status,
+  occurredAt: record.occurredAt.toISOString(),
+  updatedAt: record.updatedAt.toISOString(),
+  ledgerEntry: ledgerEntry ? toLedgerEntry(ledgerEntry) : null,
 });
 
 const toAddressAnswer = (a: AddressDecision) => ({
@@ -52,19 +50,22 @@ const toAddressAnswer = (a: AddressDecision) => ({
  * was merged and its survivor answered.
  */
 export function toConsentAnswer(decision: ConsentDecision) {
-  const by = decision.decidedBy;
-  return {
-    allowed: decision.allowed,
-    status: decision.status,
-    decidedBy: by ? toDecidedBy(decision.level, by) : null,
-    ...(decision.addresses ? { addresses: decision.addresses.map(toAddressAnswer) } : {}),
-    ...(decision.mergedInto !== null ? { mergedInto: decision.mergedInto } : {}),
-  };
+  return answerBody({}, decision);
 }
 
 /** A bulk item: the single endpoint's answer with the customer it is about, or the item's error. */
 export function toDecisionItem(outcome: ConsentDecision | DecisionFailure) {
-  return 'error' in outcome ? outcome : { customerId: outcome.customerId, ...toConsentAnswer(outcome) };
+  return 'error' in outcome ? outcome : answerBody({ customerId: outcome.customerId }, outcome);
+}
+
+/** The answer's fields, added to `answer` in their documented order. */
+function answerBody(answer: Record<string, unknown>, decision: ConsentDecision) {
+  answer.allowed = decision.allowed;
+  answer.status = decision.status;
+  answer.decidedBy = decision.decidedBy ? toDecidedBy(decision.level, decision.decidedBy) : null;
+  if (decision.addresses) answer.addresses = decision.addresses.map(toAddressAnswer);
+  if (decision.mergedInto !== null) answer.mergedInto = decision.mergedInto;
+  return answer;
 }
 
 export function toCustomerConsentQuestion({ customerId, identifier, ...question }: DecisionQuestionDto): CustomerConsentQuestion {

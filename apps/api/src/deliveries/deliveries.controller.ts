@@ -4,7 +4,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiBasicAuth, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../common/actor.decorator';
 import { toBatchResponse } from './deliveries.mapper';
-import { DeliveriesQueryDto, ReplayDto } from './dto/deliveries-query.dto';
+import { DeliveriesQueryDto, RedeliverDto, ReplayDto } from './dto/deliveries-query.dto';
 
 /** Native operator API for webhook deliveries; errors in optline's own body. */
 @ApiTags('Deliveries')
@@ -32,9 +32,13 @@ export class DeliveriesController {
 
   @Post('deliveries/:batchId/redeliver')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Send a FAILED batch again, same id and events' })
-  async redeliver(@Actor('native') actor: ActorContext, @Param('batchId', new ParseUUIDPipe()) batchId: string) {
-    const { subscriptionId } = await this.deliveries.redeliver(actor.orgId, batchId);
+  @ApiOperation({ summary: 'Send a FAILED batch again, same id and events (409 BATCH_OUT_OF_ORDER after newer batches, unless outOfOrder)' })
+  async redeliver(
+    @Actor('native') actor: ActorContext,
+    @Param('batchId', new ParseUUIDPipe()) batchId: string,
+    @Body() body: RedeliverDto,
+  ) {
+    const { subscriptionId } = await this.deliveries.redeliver(actor.orgId, batchId, { outOfOrder: body?.outOfOrder });
     await this.publisher.subscriptionChanged({ orgId: actor.orgId, subscriptionId });
     return { batchId, state: 'SENDING' };
   }

@@ -1,17 +1,10 @@
-import { OrgPresentation } from '@app/domain';
+import { contrastRatio, OrgPresentation } from '@app/domain';
 import { Html, html } from './html';
 
 const DEFAULT_ACCENT = '#1d4ed8';
 
-/** Black or white, whichever reads better on the accent (WCAG relative luminance). */
-function textOn(accent: string): string {
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const c = parseInt(accent.slice(i, i + 2), 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  const luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) ? '#000000' : '#ffffff';
-}
+/** Black or white, whichever reads better on the accent (WCAG contrast). */
+const textOn = (accent: string) => (contrastRatio(accent, '#000000') > contrastRatio(accent, '#ffffff') ? '#000000' : '#ffffff');
 
 /**
  * The frame of every page a person opens: no script, works at phone width, visible focus, the

@@ -14,6 +14,16 @@ interface Policy {
 }
 
 const MINUTE_MS = 60_000;
+/**
+ * How long an IP found not locked out is trusted without asking Redis again. The lockout check
+ * was a second Redis round trip on every authenticated request; trusted for a second, it is one a
+ * second per client IP. What it gives up: a lockout started by another replica takes up to a second
+ * to reach this one for requests with a VALID key. Wrong keys are still counted and refused in
+ * Redis on every request (spendFailedAuth), and this replica's own failures drop the trust at once.
+ */
+const NOT_LOCKED_OUT_TRUST_MS = 1000;
+/** Trusted IPs remembered at most: a flood of distinct IPs only costs the lookups it would have cost anyway. */
+const MAX_TRUSTED_IPS = 10_000;
 
 /**
  * The API's request budgets (README "Rate limits"): per API key, per client IP for requests without
@@ -24,6 +34,8 @@ const MINUTE_MS = 60_000;
 @Injectable()
 export class RateLimiter {
   private readonly defaults: AppConfig['rateLimits'];
+  /** IP -> until when its "not locked out" answer is trusted. */
+  private readonly notLockedOut = new Map<string, number>();
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -48,13 +60,18 @@ export class RateLimiter {
 
   /** Refuses an IP locked out for failed authentications before its credentials cost a lookup. */
   async refuseLockedOut(reply: FastifyReply, ip: string): Promise<void> {
+    const now = Date.now();
+    if ((this.notLockedOut.get(ip) ?? 0) > now) return;
     const policy = this.failedAuthPolicy();
     const seconds = await this.storage.blockedFor(ip, policy.name);
     if (seconds > 0) this.refuse(reply, policy, seconds);
+    if (this.notLockedOut.size >= MAX_TRUSTED_IPS) this.notLockedOut.clear();
+    this.notLockedOut.set(ip, now + NOT_LOCKED_OUT_TRUST_MS);
   }
 
   /** Counts missing or wrong credentials against the IP; past the limit the IP is locked out (429). */
   spendFailedAuth(reply: FastifyReply, ip: string): Promise<void> {
+    this.notLockedOut.delete(ip);
     return this.spend(reply, this.failedAuthPolicy(), ip);
   }
 

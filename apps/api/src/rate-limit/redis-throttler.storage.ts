@@ -1,8 +1,9 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { createRedisClient } from '@app/queues';
 
 /**
  * One fixed window and one block per key, in a single round trip. Counted in Redis, so every API
@@ -23,19 +24,35 @@ end
 return {hits, ttl, 0}
 `;
 
-/** @nestjs/throttler's storage, kept in Redis (REDIS_URL) and shared by every API replica. */
+/**
+ * A key's two counters in one hash tag, so that on a Redis Cluster both sit in one slot (a script
+ * may only touch keys of one slot), while different keys spread over the cluster.
+ */
+const keysOf = (throttlerName: string, key: string) => {
+  const base = `ratelimit:{${throttlerName}:${key}}`;
+  return { hits: `${base}:hits`, block: `${base}:block` };
+};
+
+/** The script as a command: sent once, then run by its SHA (EVALSHA), not resent with every request. */
+type WithIncrement = (Redis | Cluster) & {
+  rateLimitIncrement(hits: string, block: string, ttl: number, limit: number, blockDuration: number): Promise<number[]>;
+};
+
+/** @nestjs/throttler's storage, kept in Redis (REDIS_URL or the cluster) and shared by every API replica. */
 @Injectable()
 export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy {
-  private readonly redis: Redis;
+  private readonly redis: WithIncrement;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     // Its own connection: a slow BullMQ command must not queue ahead of every request's count.
-    this.redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+    const redis = createRedisClient(config.redis, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+    redis.defineCommand('rateLimitIncrement', { numberOfKeys: 2, lua: INCREMENT });
+    this.redis = redis as WithIncrement;
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
-    const base = `ratelimit:${throttlerName}:${key}`;
-    const [totalHits, msToExpire, msToBlockExpire] = (await this.redis.eval(INCREMENT, 2, `${base}:hits`, `${base}:block`, ttl, limit, blockDuration)) as number[];
+    const keys = keysOf(throttlerName, key);
+    const [totalHits, msToExpire, msToBlockExpire] = await this.redis.rateLimitIncrement(keys.hits, keys.block, ttl, limit, blockDuration);
     const isBlocked = msToBlockExpire > 0 || totalHits > limit;
     return {
       totalHits,
@@ -47,7 +64,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
 
   /** Whether a key is inside a block, without counting a hit (the IP check before any key lookup). */
   async blockedFor(key: string, throttlerName: string): Promise<number> {
-    const ms = await this.redis.pttl(`ratelimit:${throttlerName}:${key}:block`);
+    const ms = await this.redis.pttl(keysOf(throttlerName, key).block);
     return ms > 0 ? Math.ceil(ms / 1000) : 0;
   }
 

@@ -43,7 +43,9 @@ const subscriptionNotFound = (subscriptionName: string) =>
 /**
  * Event subscriptions: which event types go to which callback. Writes run under the org's
  * subscription lock, so "an event type is in at most one ACTIVE subscription of the org" holds
- * under concurrent creates, updates and resumes.
+ * under concurrent creates, updates and resumes. A PAUSED subscription may still have a type that
+ * an ACTIVE one took after it was paused (Responsys allows that); fan-out then holds no events of
+ * that type for it (see withoutTakenTypes).
  */
 @Injectable()
 export class EventSubscriptionsService {
@@ -154,9 +156,13 @@ export class EventSubscriptionsService {
     return callback;
   }
 
-  /** Names the first event type that another ACTIVE subscription of the org already has. */
+  /**
+   * Names the first event type that another ACTIVE subscription of the org already has. Checked
+   * whatever status the request asks for, as Responsys words it ("requests fail if any specified
+   * events are already being used in other active subscriptions"): a PAUSED subscription whose
+   * type an ACTIVE one took meanwhile can be neither resumed nor edited until it lets the type go.
+   */
   private async assertNoActiveOverlap(manager: EntityManager, subscription: EventSubscription): Promise<void> {
-    if (subscription.status !== SubscriptionStatus.ACTIVE) return;
     const others: Array<{ name: string; event_types: string[] }> = await manager.query(
       `SELECT name, event_types FROM event_subscriptions
         WHERE org_id = $1 AND status = 'ACTIVE' AND event_types && $2::text[] AND id IS DISTINCT FROM $3::uuid

@@ -48,10 +48,14 @@ export const ErrorCodes = {
   ORG_EXISTS: 'ORG_EXISTS',
   INVALID_PHONE_REGION: 'INVALID_PHONE_REGION',
   INVALID_RATE_LIMIT: 'INVALID_RATE_LIMIT',
+  /** A display name, logo URL or accent colour the person's pages cannot use (see org-branding). */
+  INVALID_BRANDING: 'INVALID_BRANDING',
   KEY_NOT_FOUND: 'KEY_NOT_FOUND',
   BATCH_NOT_FOUND: 'BATCH_NOT_FOUND',
   BATCH_NOT_FAILED: 'BATCH_NOT_FAILED',
   BATCH_IN_FLIGHT: 'BATCH_IN_FLIGHT',
+  /** A redelivery that would send older events after newer ones, not asked for explicitly. */
+  BATCH_OUT_OF_ORDER: 'BATCH_OUT_OF_ORDER',
   /** A replay asked for events older than retention keeps. */
   REPLAY_BEYOND_RETENTION: 'REPLAY_BEYOND_RETENTION',
   // Callbacks and event subscriptions.

@@ -49,6 +49,15 @@ export interface PlanOptions {
 }
 
 /**
+ * A request for confirmation (UNCONFIRMED: native `confirm`, Altcraft's `unconfirmed`) of a key
+ * whose record is an explicit OPTIN asks the person for what they already gave: the opt-in stays,
+ * and nothing is written or sent. (The implicit default is no record, so it is still asked.)
+ */
+function asksToConfirmAnOptIn(current: TimedStatus | null, asked: ConsentStatus): boolean {
+  return asked === ConsentStatus.UNCONFIRMED && current?.status === ConsentStatus.OPTIN;
+}
+
+/**
  * Decides, without touching the database, what each change does to `before` (see judgeChange).
  * Changes are judged in request order against the state the earlier ones left, so a request that
  * names one key twice ends as if they had come one after the other.
@@ -61,8 +70,8 @@ export function planChanges(before: StoredConsent[], changes: ConsentChange[], o
     const key = consentKeyString({ ...asked, address });
     const current = state.get(key) ?? null;
     // A status kept as recorded says nothing new, and so has no time of its own to record.
-    const keptAsRecorded = asked.keepRecordedStatus === true && current !== null;
-    const status = keptAsRecorded ? current.status : asked.status;
+    const keptAsRecorded = (asked.keepRecordedStatus === true && current !== null) || asksToConfirmAnOptIn(current, asked.status);
+    const status = keptAsRecorded && current ? current.status : asked.status;
     const change: PlannedChange = { ...asked, address, status, occurredAt: asked.occurredAt ?? options.occurredAt };
     const previousStatus = current?.status ?? null;
     const verdict = keptAsRecorded ? 'unchanged' : judgeChange(current, change, options.createMissing);

@@ -21,13 +21,14 @@ export interface AskedKey {
 /** What one question read: its customer as resolved, and the records of its key with the ledger entries that set them. */
 export class QuestionRecords {
   private readonly records: Consent[] = [];
-  private readonly entries = new Map<number, ConsentLedgerEntry>();
+  /** The ledger entry of each record, by the record's position (a question reads one or two: no map). */
+  private readonly entries: Array<ConsentLedgerEntry | null> = [];
 
   constructor(readonly customer: ResolvedCustomer) {}
 
   add(record: Consent, ledgerEntry: ConsentLedgerEntry | null): void {
     this.records.push(record);
-    if (ledgerEntry) this.entries.set(ledgerEntry.id, ledgerEntry);
+    this.entries.push(ledgerEntry);
   }
 
   /** The channel-wide record (address ''), if any. */
@@ -42,12 +43,24 @@ export class QuestionRecords {
 
   /** The ledger entry that set a record, read with it; null for a record older than the ledger. */
   ledgerEntryOf(record: Consent): ConsentLedgerEntry | null {
-    return (record.lastLedgerId !== null && this.entries.get(record.lastLedgerId)) || null;
+    return this.entries[this.records.indexOf(record)] ?? null;
   }
 }
 
-/** A consent row with the columns of the ledger entry that set it (`l_`, all null without one). */
-interface RecordWithEntryRow extends ConsentRow {
+/**
+ * One row of the decision statement: a question's customer, one of its records (null columns when
+ * it has none) and the ledger entry that set it (`l_`). Times come as epoch milliseconds (`_ms`):
+ * parsing 4,000 timestamp strings was 7% of a bulk request's CPU, and its garbage a good part of
+ * the GC's 37%. Postgres truncates to the millisecond exactly (extract(epoch) is numeric), as
+ * pg's own parser does, so the Dates are the same.
+ */
+interface QuestionRecordRow extends Omit<ConsentRow, 'id' | 'occurred_at' | 'updated_at'> {
+  n: string;
+  named_id: string;
+  merged_into: string | null;
+  id: string | null;
+  occurred_ms: number;
+  updated_ms: number;
   l_id: string | null;
   l_previous_status: ConsentStatus | null;
   l_status: ConsentStatus;
@@ -64,58 +77,92 @@ interface RecordWithEntryRow extends ConsentRow {
   l_request_id: string | null;
   l_proof: Record<string, unknown> | null;
   l_event_id: string | null;
-  l_occurred_at: Date | null;
-  l_superseded_by_occurred_at: Date | null;
-  l_created_at: Date;
+  l_occurred_ms: number | null;
+  l_superseded_by_occurred_ms: number | null;
+  l_created_ms: number;
 }
 
-const toConsent = (orgId: string, row: ConsentRow): Consent =>
-  Object.assign(new Consent(), {
-    id: Number(row.id),
-    orgId,
-    customerId: Number(row.customer_id),
-    channel: row.channel,
-    topic: row.topic,
-    accountId: row.account_id,
-    address: row.address,
-    addressType: row.address_type,
-    status: row.status,
-    lastLedgerId: row.last_ledger_id === null ? null : Number(row.last_ledger_id),
-    occurredAt: row.occurred_at,
-    updatedAt: row.updated_at,
-  });
+const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
 
-const toLedgerEntry = (orgId: string, row: RecordWithEntryRow): ConsentLedgerEntry | null =>
-  row.l_id === null
-    ? null
-    : Object.assign(new ConsentLedgerEntry(), {
-        id: Number(row.l_id),
-        orgId,
-        customerId: Number(row.customer_id),
-        channel: row.channel,
-        topic: row.topic,
-        accountId: row.account_id,
-        address: row.address,
-        addressType: row.address_type,
-        previousStatus: row.l_previous_status,
-        status: row.l_status,
-        dialect: row.l_dialect,
-        sourceName: row.l_source_name,
-        apiKeyId: row.l_api_key_id,
-        actor: row.l_actor,
-        reason: row.l_reason,
-        campaignId: row.l_campaign_id,
-        communicationId: row.l_communication_id,
-        orgUnitId: row.l_org_unit_id,
-        ip: row.l_ip,
-        userAgent: row.l_user_agent,
-        requestId: row.l_request_id,
-        proof: row.l_proof,
-        eventId: row.l_event_id,
-        occurredAt: row.l_occurred_at,
-        supersededByOccurredAt: row.l_superseded_by_occurred_at,
-        createdAt: row.l_created_at,
-      });
+/** The record's key, which its ledger entry shares. */
+function withKey<T extends Consent | ConsentLedgerEntry>(target: T, orgId: string, row: QuestionRecordRow): T {
+  target.orgId = orgId;
+  target.customerId = Number(row.customer_id);
+  target.channel = row.channel;
+  target.topic = row.topic;
+  target.accountId = row.account_id;
+  target.address = row.address;
+  target.addressType = row.address_type;
+  return target;
+}
+
+function toConsent(orgId: string, row: QuestionRecordRow): Consent {
+  const consent = withKey(new Consent(), orgId, row);
+  consent.id = Number(row.id);
+  consent.status = row.status;
+  consent.lastLedgerId = row.last_ledger_id === null ? null : Number(row.last_ledger_id);
+  consent.occurredAt = new Date(row.occurred_ms);
+  consent.updatedAt = new Date(row.updated_ms);
+  return consent;
+}
+
+function toLedgerEntry(orgId: string, row: QuestionRecordRow): ConsentLedgerEntry | null {
+  if (row.l_id === null) return null;
+  const entry = withKey(new ConsentLedgerEntry(), orgId, row);
+  entry.id = Number(row.l_id);
+  entry.previousStatus = row.l_previous_status;
+  entry.status = row.l_status;
+  entry.dialect = row.l_dialect;
+  entry.sourceName = row.l_source_name;
+  entry.apiKeyId = row.l_api_key_id;
+  entry.actor = row.l_actor;
+  entry.reason = row.l_reason;
+  entry.campaignId = row.l_campaign_id;
+  entry.communicationId = row.l_communication_id;
+  entry.orgUnitId = row.l_org_unit_id;
+  entry.ip = row.l_ip;
+  entry.userAgent = row.l_user_agent;
+  entry.requestId = row.l_request_id;
+  entry.proof = row.l_proof;
+  entry.eventId = row.l_event_id;
+  entry.occurredAt = dateOf(row.l_occurred_ms);
+  entry.supersededByOccurredAt = dateOf(row.l_superseded_by_occurred_ms);
+  entry.createdAt = new Date(row.l_created_ms);
+  return entry;
+}
+
+/**
+ * $1 org, then one array per question field. Each question is looked up on its own (LATERAL,
+ * fenced with OFFSET 0 so the planner cannot flatten it into a join): its customer by primary key,
+ * the records of the survivor's key by the unique index, each record's ledger entry by primary
+ * key. Flattened, the join to the records
+ * through coalesce(merged_into, id) let a generic plan scan every customer and record of the org's
+ * channel and topic: 6.7 ms instead of 0.2 ms for one question at 1,000 customers, growing with the
+ * org. test/consent-decision.e2e-spec.ts checks the plan.
+ */
+const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8`;
+
+export const QUESTION_RECORDS_SQL = `
+  SELECT k.n, cu.id AS named_id, cu.merged_into,
+         c.id, c.customer_id, c.channel, c.topic, c.account_id, c.address, c.address_type, c.status,
+         c.last_ledger_id, ${epochMs('c.occurred_at')} AS occurred_ms, ${epochMs('c.updated_at')} AS updated_ms,
+         l.id AS l_id, l.previous_status AS l_previous_status, l.status AS l_status, l.dialect AS l_dialect,
+         l.source_name AS l_source_name, l.api_key_id AS l_api_key_id, l.actor AS l_actor, l.reason AS l_reason,
+         l.campaign_id AS l_campaign_id, l.communication_id AS l_communication_id, l.org_unit_id AS l_org_unit_id,
+         l.ip AS l_ip, l.user_agent AS l_user_agent, l.request_id AS l_request_id, l.proof AS l_proof,
+         l.event_id AS l_event_id, ${epochMs('l.occurred_at')} AS l_occurred_ms,
+         ${epochMs('l.superseded_by_occurred_at')} AS l_superseded_by_occurred_ms, ${epochMs('l.created_at')} AS l_created_ms
+    FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
+         WITH ORDINALITY AS k(customer_id, channel, topic, account_id, address, n)
+   CROSS JOIN LATERAL (
+         SELECT id, merged_into, coalesce(merged_into, id) AS answering_id FROM customers
+          WHERE org_id = $1 AND id = k.customer_id AND erased_at IS NULL OFFSET 0) cu
+    LEFT JOIN LATERAL (
+         SELECT * FROM consents
+          WHERE org_id = $1 AND customer_id = cu.answering_id AND channel = k.channel AND topic = k.topic
+            AND account_id = k.account_id AND (k.address IS NULL OR address IN ('', k.address)) OFFSET 0) c ON true
+    LEFT JOIN LATERAL (
+         SELECT * FROM consent_ledger WHERE id = c.last_ledger_id AND org_id = $1 OFFSET 0) l ON true`;
 
 /**
  * For each question, in one statement over the unnested questions: whether its customer is in the
@@ -127,23 +174,8 @@ const toLedgerEntry = (orgId: string, row: RecordWithEntryRow): ConsentLedgerEnt
 export async function readQuestionRecords(dataSource: DataSource, orgId: string, asked: AskedKey[]): Promise<Array<QuestionRecords | null>> {
   const answers: Array<QuestionRecords | null> = asked.map(() => null);
   if (asked.every((k) => k.named === null)) return answers;
-  const rows: Array<RecordWithEntryRow & { n: string; named_id: string; merged_into: string | null }> = await poolQuery(dataSource)(
-    `SELECT k.n, cu.id AS named_id, cu.merged_into,
-            c.id, c.customer_id, c.channel, c.topic, c.account_id, c.address, c.address_type, c.status,
-            c.last_ledger_id, c.occurred_at, c.updated_at,
-            l.id AS l_id, l.previous_status AS l_previous_status, l.status AS l_status, l.dialect AS l_dialect,
-            l.source_name AS l_source_name, l.api_key_id AS l_api_key_id, l.actor AS l_actor, l.reason AS l_reason,
-            l.campaign_id AS l_campaign_id, l.communication_id AS l_communication_id, l.org_unit_id AS l_org_unit_id,
-            l.ip AS l_ip, l.user_agent AS l_user_agent, l.request_id AS l_request_id, l.proof AS l_proof,
-            l.event_id AS l_event_id, l.occurred_at AS l_occurred_at,
-            l.superseded_by_occurred_at AS l_superseded_by_occurred_at, l.created_at AS l_created_at
-       FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
-            WITH ORDINALITY AS k(customer_id, channel, topic, account_id, address, n)
-       JOIN customers cu ON cu.org_id = $1 AND cu.id = k.customer_id AND cu.erased_at IS NULL
-       LEFT JOIN consents c ON c.org_id = $1 AND c.customer_id = coalesce(cu.merged_into, cu.id) AND c.channel = k.channel
-                           AND c.topic = k.topic AND c.account_id = k.account_id
-                           AND (k.address IS NULL OR c.address IN ('', k.address))
-       LEFT JOIN consent_ledger l ON l.org_id = $1 AND l.id = c.last_ledger_id`,
+  const rows: QuestionRecordRow[] = await poolQuery(dataSource)(
+    QUESTION_RECORDS_SQL,
     [
       orgId,
       asked.map((k) => k.named),

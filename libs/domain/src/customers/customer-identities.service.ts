@@ -86,7 +86,10 @@ export class CustomerIdentitiesService {
       const merges = [];
       for (const victimId of others) merges.push(await this.merges.mergeInTransaction(manager, actor, target, victimId));
       // A victim that held the exact identity brought it along.
-      if (!holders.some((h) => sameIdentifier(h, identity))) await addIdentifiers(manager, orgId, target, identity, [identity]);
+      if (!holders.some((h) => sameIdentifier(h, identity))) {
+        await this.customers.suppressAttachedAddresses(manager, orgId, target, [identity.value]);
+        await addIdentifiers(manager, orgId, target, identity, [identity]);
+      }
       return {
         ...current,
         identity,
@@ -141,6 +144,7 @@ export class CustomerIdentitiesService {
       if (removed.length) await manager.delete(CustomerIdentifier, removed.map((r) => r.id));
       const survivorId = owners[0] ?? null;
       const merge = survivorId === null ? null : await this.merges.mergeInTransaction(manager, actor, survivorId, customerId);
+      await this.customers.suppressAttachedAddresses(manager, orgId, survivorId ?? customerId, add.map((i) => i.value));
       await addIdentifiers(manager, orgId, survivorId ?? customerId, where, add);
       return { customerId: survivorId ?? customerId, mergedInto: survivorId, eventIds: merge?.eventIds ?? [] };
     });

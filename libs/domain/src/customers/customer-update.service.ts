@@ -10,6 +10,7 @@ import { CustomerMergeService, readAgainIfMerged } from './customer-merge.servic
 import { CommChannel, CustomerProfile } from './customer-profile.entity';
 import { IdentifierValue, ResolvedCustomer } from './customer-references';
 import { Customer } from './customer.entity';
+import { CustomersService } from './customers.service';
 import { normalizeIdentifierValue } from './identifier-value';
 
 export const LOYALTY = 'loyalty';
@@ -47,6 +48,7 @@ export class CustomerUpdateService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly identities: CustomerIdentitiesService,
     private readonly merges: CustomerMergeService,
+    private readonly customers: CustomersService,
   ) {}
 
   /** Given a merged customer's id, updates the survivor it was merged into (and says so: `mergedInto`). */
@@ -67,7 +69,10 @@ export class CustomerUpdateService {
       if (update.firstName !== undefined) profile.firstName = update.firstName;
       if (update.lastName !== undefined) profile.lastName = update.lastName;
       if (update.fields) profile.fields = { ...profile.fields, ...update.fields };
-      if (commChannels) profile.commChannels = updatedCommChannels(profile.commChannels, commChannels);
+      if (commChannels) {
+        await this.customers.suppressAttachedAddresses(manager, orgId, customer.id, commChannels.map((c) => c.value));
+        profile.commChannels = updatedCommChannels(profile.commChannels, commChannels);
+      }
       profile.modifiedBy = actor.apiKeyId;
       // Saved even when nothing else changed: the update is recorded (who, when) in the attribution.
       profile.updatedAt = new Date();

@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { OrgSecretsService } from '../privacy/org-secrets.service';
 import { restateSuppressions } from '../privacy/suppressions';
+import { lockCustomerConsents } from '../consents/consent-store';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { conflict, ErrorCodes, invalid, notFound } from '../common/domain-error';
@@ -119,8 +120,9 @@ export class CustomersService {
             throw conflict(ErrorCodes.PROFILE_EXISTS, `Customer ${customer.id} already has a ${command.source} profile`);
           }
         }
+        const addresses = [...identifiers.map((i) => i.value), ...command.profiles.flatMap((p) => (p.commChannels ?? []).map((c) => c.value))];
+        await this.suppressAttachedAddresses(manager, orgId, customer.id, addresses);
         await this.insertProfiles(manager, orgId, customer.id, command.source, accountId, command.profiles, command.createdBy ?? null);
-        if (!tagged) await this.startFromSuppressions(manager, orgId, customer.id, identifiers.map((i) => i.value));
         return { customerId: customer.id, tagged };
       });
     } catch (error) {
@@ -225,14 +227,20 @@ export class CustomersService {
   }
 
   /**
-   * A new customer registered with an address an erased person had opted out with starts opted
-   * out on it (see restateSuppressions); it was created in this transaction, so nobody else can
-   * be writing its consent.
+   * Every path that gives a customer an address (a registration, a profile tagged onto a known
+   * customer, an added identifier or comm channel) calls this in its transaction, before the
+   * address is stored: where an erased person had opted out with that address, the customer starts
+   * from that opt-out (see restateSuppressions: a system ledger row per suppressed key it has no
+   * record of, reason SUPPRESSED_REASON). Takes the customer's consent lock; one indexed read of
+   * the suppressions when none applies.
    */
-  private async startFromSuppressions(manager: EntityManager, orgId: string, customerId: number, values: string[]): Promise<void> {
-    if (!this.secrets) return;
+  async suppressAttachedAddresses(manager: EntityManager, orgId: string, customerId: number, addresses: string[]): Promise<void> {
+    if (!this.secrets || !addresses.some((a) => a !== '')) return;
+    const locked = await lockCustomerConsents(manager, orgId, customerId);
+    if (!locked) return;
     const digest = await this.secrets.addressDigester(orgId);
-    await restateSuppressions({ query: (text, params) => manager.query(text, params) }, orgId, customerId, values, digest, [], null);
+    const sql = { query: (text: string, params?: unknown[]) => manager.query(text, params) };
+    await restateSuppressions(sql, orgId, locked.customerId, addresses, digest, locked.records, null);
   }
 
   private async insertProfiles(

@@ -1,7 +1,7 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { EventSubscription } from '../callbacks/event-subscription.entity';
 import { conflict, ErrorCodes, invalid, notFound } from '../common/domain-error';
 import { DeliveryAttempt } from './delivery-attempt.entity';
@@ -19,6 +19,8 @@ export interface DeliveryCounts {
   delivered: number;
   failed: number;
   expired: number;
+  /** Never sent: the subscription no longer took them when their turn came (see skip_reason). */
+  skipped: number;
 }
 
 /** The operator's view of deliveries: batches and attempts, counts, redelivery and replay. */
@@ -61,10 +63,10 @@ export class DeliveriesService {
 
   async counts(orgId: string, subscriptionName: string): Promise<DeliveryCounts> {
     const subscription = await this.subscriptionByName(orgId, subscriptionName);
-    // Waiting and expired deliveries are counted on deliveries; the rest by their batch's state.
+    // Waiting, expired and skipped deliveries are counted on deliveries; the rest by their batch's state.
     const rows: Array<{ state: string; n: number }> = await this.dataSource.query(
       `SELECT state, count(*)::int AS n FROM deliveries
-       WHERE subscription_id = $1 AND state IN ('PENDING', 'EXPIRED') GROUP BY state
+       WHERE subscription_id = $1 AND state IN ('PENDING', 'EXPIRED', 'SKIPPED') GROUP BY state
        UNION ALL
        SELECT state, sum(event_count)::int FROM delivery_batches WHERE subscription_id = $1 GROUP BY state`,
       [subscription.id],
@@ -78,16 +80,19 @@ export class DeliveriesService {
       delivered: n('DELIVERED'),
       failed: n('FAILED'),
       expired: n('EXPIRED'),
+      skipped: n('SKIPPED'),
     };
   }
 
   /**
    * Puts a failed batch back in line with the same id and events. It goes out next, ahead of any
    * held events, once the subscription is ACTIVE (a failure paused it; resuming releases both).
+   * When a batch opened after it was delivered meanwhile, its events would arrive after newer
+   * ones: refused, unless the caller says `outOfOrder`, and then the webhook carries the mark.
    */
-  async redeliver(orgId: string, batchId: string): Promise<{ subscriptionId: string }> {
+  async redeliver(orgId: string, batchId: string, options: { outOfOrder?: boolean } = {}): Promise<{ subscriptionId: string }> {
     return this.dataSource.transaction(async (m) => {
-      const [batch] = await m.query('SELECT id, subscription_id, state FROM delivery_batches WHERE id = $1 AND org_id = $2 FOR UPDATE', [
+      const [batch] = await m.query('SELECT id, subscription_id, state, created_at FROM delivery_batches WHERE id = $1 AND org_id = $2 FOR UPDATE', [
         batchId,
         orgId,
       ]);
@@ -101,13 +106,40 @@ export class DeliveriesService {
         batch.subscription_id,
       ]);
       if (open) throw conflict(ErrorCodes.BATCH_IN_FLIGHT, `Batch ${open.id} of this subscription is still being sent; retry when it is done`);
+      const newer = await this.newerDeliveredBatch(m, batch);
+      if (newer && !options.outOfOrder) {
+        throw conflict(
+          ErrorCodes.BATCH_OUT_OF_ORDER,
+          `Batch ${newer} of this subscription, opened after batch ${batchId}, is already delivered: redelivered now, its events ` +
+            'would arrive after newer ones. Send {"outOfOrder": true} to redeliver it anyway, marked "outOfOrder": true in the webhook',
+          { newerBatchId: newer },
+        );
+      }
       await m.query(
         `UPDATE delivery_batches SET state = 'SENDING', attempt_offset = attempt_count, next_attempt_at = now(), lease_until = NULL,
-                failed_at = NULL, failure_reason = NULL WHERE id = $1`,
-        [batchId],
+                failed_at = NULL, failure_reason = NULL, out_of_order = $2 WHERE id = $1`,
+        [batchId, newer !== null],
       );
       return { subscriptionId: batch.subscription_id };
     });
+  }
+
+  /**
+   * A delivered batch of the subscription that was opened after this one, if any. Batches take
+   * pending deliveries in id order, so "opened after" is "holds a higher delivery id"; one opened
+   * after this one can only have been delivered after this one was created, which keeps the scan
+   * to the subscription's recent batches.
+   */
+  private async newerDeliveredBatch(m: EntityManager, batch: { id: string; subscription_id: string; created_at: Date }): Promise<string | null> {
+    const [newer] = await m.query(
+      `SELECT b.id FROM delivery_batches b
+       WHERE b.subscription_id = $1 AND b.state = 'DELIVERED' AND b.delivered_at > $3 AND b.id <> $2
+         AND EXISTS (SELECT 1 FROM deliveries d WHERE d.batch_id = b.id
+                     AND d.id > (SELECT max(id) FROM deliveries WHERE batch_id = $2))
+       ORDER BY b.created_at LIMIT 1`,
+      [batch.subscription_id, batch.id, batch.created_at],
+    );
+    return newer?.id ?? null;
   }
 
   /** Events already delivered since `since`, queued again as new deliveries marked as replays. */

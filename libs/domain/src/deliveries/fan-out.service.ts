@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventFilter, SubscriptionStatus } from '../callbacks/event-subscription.entity';
-import { MatchableSubscription, subscriptionMatches } from '../callbacks/subscription-matcher';
+import { MatchableSubscription, subscriptionMatches, withoutTakenTypes } from '../callbacks/subscription-matcher';
 import { ORG_SLOT_SQL, slotsOf } from './fan-out-partitions';
 
 /**
@@ -178,7 +178,7 @@ export class FanOutService {
         const subscriptions = rows
           .filter((r) => r.org_id === org.id)
           .map((r) => ({ id: r.id, status: r.status, eventTypes: r.event_types, filters: r.filters ?? [] }));
-        this.cache.set(org.id, { version: org.v, loadedAt: now, subscriptions });
+        this.cache.set(org.id, { version: org.v, loadedAt: now, subscriptions: withoutTakenTypes(subscriptions) });
       }
     }
     return new Map(orgIds.map((id) => [id, this.cache.get(id)?.subscriptions ?? []]));

@@ -10,6 +10,7 @@ import { RespellingReport } from '../customers/stored-contacts';
 import { EventNotifier } from '../events/event-notifier';
 import { generateApiKey, hashApiKey, keyPrefix, sameHash } from './api-key-secret';
 import { ApiKey } from './api-key.entity';
+import { checkedBranding, OrgBranding } from './org-branding';
 import { Org } from './org.entity';
 
 export interface AuthenticatedKey {
@@ -30,6 +31,13 @@ export interface PhoneRegionChange {
   effective?: string;
   /** Stored identifiers and consent addresses read again in the new region, and who turned out to share one. */
   respelled: RespellingReport;
+}
+
+/** An org named by its id (an API key's org) or its slug (the CLI). */
+export type OrgRef = { id: string } | { slug: string };
+
+export interface OrgBrandingView extends OrgBranding {
+  slug: string;
 }
 
 export interface IssuedKey {
@@ -110,6 +118,25 @@ export class OrgsService {
     const result = await this.dataSource.getRepository(Org).update({ slug }, { rateLimitPerSecond: perSecond });
     if (!result.affected) throw notFound(ErrorCodes.ORG_NOT_FOUND, `Org ${slug} not found`);
     this.keyCache.clear();
+  }
+
+  /** How the person's pages present the org (null fields: the defaults). */
+  async branding(where: OrgRef): Promise<OrgBrandingView> {
+    const org = await this.dataSource.getRepository(Org).findOneBy(where);
+    if (!org) throw notFound(ErrorCodes.ORG_NOT_FOUND, `Org ${'slug' in where ? where.slug : where.id} not found`);
+    return { slug: org.slug, displayName: org.displayName, logoUrl: org.logoUrl, accentColor: org.accentColor };
+  }
+
+  /**
+   * Changes the branding fields given (null: back to the default; left out: kept), each checked
+   * first (INVALID_BRANDING, nothing written). The pages read it on every request.
+   */
+  async setBranding(where: OrgRef, asked: Partial<OrgBranding>): Promise<OrgBrandingView> {
+    const checked = checkedBranding(asked);
+    const changes = Object.fromEntries(Object.entries(checked).filter(([, v]) => v !== undefined));
+    const result = Object.keys(changes).length ? await this.dataSource.getRepository(Org).update(where, changes) : null;
+    if (result && !result.affected) throw notFound(ErrorCodes.ORG_NOT_FOUND, `Org ${'slug' in where ? where.slug : where.id} not found`);
+    return this.branding(where);
   }
 
   async setPhoneRegion(slug: string, region: string | null): Promise<PhoneRegionChange> {

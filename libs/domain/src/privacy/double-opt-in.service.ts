@@ -17,8 +17,40 @@ import { OrgPresentation, PersonOrigin, PersonPreferencesService } from './perso
 /** The ledger reason of the row that records a request as expired; the worker looks for it. */
 export const CONFIRMATION_EXPIRED = 'confirmation expired';
 const DAY_MS = 86_400_000;
-/** Requests expired per sweep: the job stays bounded however many wait. */
+/** Confirmation requests read per chunk (one short transaction), and chunks per call: each sweep stays bounded. */
 const EXPIRY_BATCH = 200;
+const EXPIRY_CHUNKS_PER_CALL = 10;
+const EXPIRY_CURSOR = 'confirmation-expiry';
+
+/**
+ * The next confirmation requests after the cursor ($1), in ledger order, through the partial index
+ * consent_ledger_confirmation_requests (the expiry rows, also UNCONFIRMED, are skipped: $2 is
+ * their reason), at most $3; `pending` when the request still is the state of its key (nothing
+ * changed it since) and its customer is neither erased nor merged away.
+ */
+export const CONFIRMATION_REQUESTS_SQL = `
+  SELECT l.id, l.org_id, l.customer_id, l.channel, l.topic, l.account_id, l.address, l.occurred_at, l.created_at,
+    (c.last_ledger_id IS NOT DISTINCT FROM l.id AND cu.erased_at IS NULL AND cu.merged_into IS NULL) AS pending
+  FROM consent_ledger l
+  LEFT JOIN consents c ON c.org_id = l.org_id AND c.customer_id = l.customer_id AND c.channel = l.channel
+    AND c.topic = l.topic AND c.account_id = l.account_id AND c.address = l.address
+  LEFT JOIN customers cu ON cu.org_id = l.org_id AND cu.id = l.customer_id
+  WHERE l.status = 'UNCONFIRMED' AND l.id > $1 AND l.reason IS DISTINCT FROM $2
+  ORDER BY l.id
+  LIMIT $3`;
+
+interface ConfirmationRequestRow {
+  id: string;
+  org_id: string;
+  customer_id: string;
+  channel: Channel;
+  topic: string;
+  account_id: string;
+  address: string;
+  occurred_at: Date;
+  created_at: Date;
+  pending: boolean;
+}
 
 /**
  * Where a confirm link's request stands: `pending` waits for the person; `confirmed` is done (by
@@ -88,50 +120,72 @@ export class DoubleOptInService {
   /**
    * Records requests left unconfirmed past CONFIRM_TTL_DAYS as expired: a ledger row (reason
    * CONFIRMATION_EXPIRED, at the request's time plus the TTL, no event) through ConsentsService;
-   * the state stays UNCONFIRMED, so sending stays forbidden, and the old link confirms nothing. At most
-   * EXPIRY_BATCH per call, found through the partial index on UNCONFIRMED records; returns how
-   * many it recorded.
+   * the state stays UNCONFIRMED, so sending stays forbidden, and the old link confirms nothing.
+   *
+   * It walks the ledger's confirmation requests once, in id order, from a cursor (sweep_cursors),
+   * EXPIRY_BATCH at a time through a partial index, up to EXPIRY_CHUNKS_PER_CALL chunks: its cost
+   * follows the requests made since the last call, never all requests ever made. A request whose
+   * key has moved on since (confirmed, opted out, asked again, erased) is passed by. The walk stops
+   * at the first request not yet due; since a request is due only TTL days after it was written,
+   * every row it passes was committed long ago. A chunk is one transaction holding the cursor row's
+   * lock, so workers advance it one at a time, and a chunk that fails leaves the cursor where it
+   * was. Returns how many it recorded.
    */
   async expireStale(now = new Date()): Promise<number> {
-    const ttlMs = this.config.personSide.confirmTtlDays * DAY_MS;
-    const due: Array<{ org_id: string; customer_id: string; channel: Channel; topic: string; account_id: string; address: string; occurred_at: Date }> =
-      await this.dataSource.query(
-        `SELECT c.org_id, c.customer_id, c.channel, c.topic, c.account_id, c.address, c.occurred_at
-         FROM consents c
-         JOIN customers cu ON cu.org_id = c.org_id AND cu.id = c.customer_id AND cu.erased_at IS NULL
-         LEFT JOIN consent_ledger l ON l.org_id = c.org_id AND l.id = c.last_ledger_id
-         WHERE c.status = 'UNCONFIRMED' AND c.occurred_at < $1
-           AND l.reason IS DISTINCT FROM $2
-         ORDER BY c.occurred_at
-         LIMIT $3`,
-        [new Date(now.getTime() - ttlMs), CONFIRMATION_EXPIRED, EXPIRY_BATCH],
-      );
     let expired = 0;
-    for (const row of due) {
-      try {
-        const outcome = await this.consents.apply(systemActor(row.org_id), {
-          customerId: Number(row.customer_id),
-          changes: [
-            {
-              channel: row.channel,
-              topic: row.topic,
-              accountId: row.account_id,
-              address: row.address,
-              status: ConsentStatus.UNCONFIRMED,
-              occurredAt: new Date(row.occurred_at.getTime() + ttlMs),
-            },
-          ],
-          reason: CONFIRMATION_EXPIRED,
-          emitEvents: false,
-          createMissing: true,
-        });
-        expired += outcome.applied.length;
-      } catch (error) {
-        // Erased or merged away since the read: nothing left to expire.
-        if (!(error instanceof DomainError && error.kind === 'not_found')) throw error;
-      }
+    for (let chunk = 0; chunk < EXPIRY_CHUNKS_PER_CALL; chunk++) {
+      const result = await this.expireChunk(now);
+      expired += result.expired;
+      if (result.done) break;
     }
     return expired;
+  }
+
+  private async expireChunk(now: Date): Promise<{ expired: number; done: boolean }> {
+    const ttlMs = this.config.personSide.confirmTtlDays * DAY_MS;
+    const cutoff = now.getTime() - ttlMs;
+    return this.dataSource.transaction(async (manager) => {
+      const [cursor]: Array<{ position: string }> = await manager.query('SELECT position FROM sweep_cursors WHERE name = $1 FOR UPDATE', [
+        EXPIRY_CURSOR,
+      ]);
+      const requests: ConfirmationRequestRow[] = await manager.query(CONFIRMATION_REQUESTS_SQL, [cursor.position, CONFIRMATION_EXPIRED, EXPIRY_BATCH]);
+      const firstNotDue = requests.findIndex((r) => r.created_at.getTime() >= cutoff);
+      const due = firstNotDue === -1 ? requests : requests.slice(0, firstNotDue);
+      // In the chunk's transaction, customers in ascending id as merges lock them: no deadlock
+      // with a merge, and the cursor moves only with the expiries it passed.
+      let expired = 0;
+      const pending = due.filter((r) => r.pending).sort((a, b) => Number(a.customer_id) - Number(b.customer_id));
+      for (const request of pending) expired += await this.expire(manager, request, ttlMs);
+      const position = due.length ? due[due.length - 1].id : cursor.position;
+      await manager.query('UPDATE sweep_cursors SET position = $2, updated_at = now() WHERE name = $1', [EXPIRY_CURSOR, position]);
+      return { expired, done: firstNotDue !== -1 || requests.length < EXPIRY_BATCH };
+    });
+  }
+
+  /** Records one request as expired; 0 when the customer was erased or merged away meanwhile. */
+  private async expire(manager: EntityManager, request: ConfirmationRequestRow, ttlMs: number): Promise<number> {
+    try {
+      const outcome = await this.consents.applyInTransaction(manager, systemActor(request.org_id), {
+        customerId: Number(request.customer_id),
+        changes: [
+          {
+            channel: request.channel,
+            topic: request.topic,
+            accountId: request.account_id,
+            address: request.address,
+            status: ConsentStatus.UNCONFIRMED,
+            occurredAt: new Date(request.occurred_at.getTime() + ttlMs),
+          },
+        ],
+        reason: CONFIRMATION_EXPIRED,
+        emitEvents: false,
+        createMissing: true,
+      });
+      return outcome.applied.length;
+    } catch (error) {
+      if (!(error instanceof DomainError && error.kind === 'not_found')) throw error;
+      return 0;
+    }
   }
 
   /** The request's state for the link's key, read through `manager`; null when the person is gone. */

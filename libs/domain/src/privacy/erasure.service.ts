@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ActorContext } from '../common/actor';
+import { Channel } from '../common/channel';
 import { allowsSending, ConsentStatus } from '../common/consent-status';
+import { PHONE_CHANNELS } from '../consents/contact-address';
 import { CUSTOMER_ERASED } from '../events/event-catalogue';
 import { EventNotifier } from '../events/event-notifier';
 import { OrgSecretsService } from './org-secrets.service';
@@ -107,15 +109,40 @@ async function addressesOf(manager: EntityManager, orgId: string, ids: number[])
   return new Set(rows.map((r) => r.address).filter((a) => a !== '' && !a.startsWith(ERASED_ADDRESS_PREFIX)));
 }
 
-/** One suppression entry per opted-out address-level record; a later opt-out of the same key keeps the later time. */
+type RecordRow = { channel: Channel; topic: string; account_id: string; address: string; status: ConsentStatus; occurred_at: Date };
+
+/**
+ * One suppression entry per address the person was opted out with: each address-level record that
+ * forbids sending, and, for each channel-wide record that forbids (no address: "everything on
+ * EMAIL"), each address the person had on that channel, unless that address's own record allows
+ * and is newer (the precedence rule lets it through). One entry per key, the latest opt-out's time.
+ */
 async function suppress(manager: EntityManager, orgId: string, ids: number[], digest: (address: string) => string): Promise<number> {
-  const records: Array<{ channel: string; topic: string; account_id: string; address: string; status: ConsentStatus; occurred_at: Date }> =
-    await manager.query(
-      `SELECT channel, topic, account_id, address, status, occurred_at FROM consents
-       WHERE org_id = $1 AND customer_id = ANY($2::bigint[]) AND address <> ''`,
-      [orgId, ids],
-    );
-  const optedOut = records.filter((r) => !allowsSending(r.status) && !r.address.startsWith(ERASED_ADDRESS_PREFIX));
+  const records: RecordRow[] = await manager.query(
+    `SELECT channel, topic, account_id, address, status, occurred_at FROM consents
+     WHERE org_id = $1 AND customer_id = ANY($2::bigint[]) AND address NOT LIKE '${ERASED_ADDRESS_PREFIX}%'`,
+    [orgId, ids],
+  );
+  const held = await addressesByChannel(manager, orgId, ids);
+  const addressLevel = new Map(records.filter((r) => r.address !== '').map((r) => [suppressionKey(r, r.address), r]));
+  const entries = new Map<string, RecordRow>();
+  const add = (entry: RecordRow) => {
+    const key = suppressionKey(entry, entry.address);
+    const known = entries.get(key);
+    if (!known || known.occurred_at < entry.occurred_at) entries.set(key, entry);
+  };
+  for (const r of records.filter((r) => !allowsSending(r.status))) {
+    if (r.address !== '') {
+      add(r);
+      continue;
+    }
+    for (const address of held.get(r.channel) ?? []) {
+      const own = addressLevel.get(suppressionKey(r, address));
+      if (own && allowsSending(own.status) && own.occurred_at > r.occurred_at) continue;
+      add({ ...r, address });
+    }
+  }
+  const optedOut = [...entries.values()];
   if (optedOut.length === 0) return 0;
   await manager.query(
     `INSERT INTO suppressions (org_id, address_hash, channel, topic, account_id, status, occurred_at)
@@ -134,6 +161,35 @@ async function suppress(manager: EntityManager, orgId: string, ids: number[], di
     ],
   );
   return optedOut.length;
+}
+
+const suppressionKey = (r: { channel: string; topic: string; account_id: string }, address: string) =>
+  JSON.stringify([r.channel, r.topic, r.account_id, address]);
+
+/** Which identifier types are addresses on which channels. */
+const CHANNELS_OF_IDENTIFIER: Record<string, readonly Channel[]> = { email: [Channel.EMAIL], mobile: PHONE_CHANNELS };
+
+/**
+ * The addresses the person had on each channel: those their consent records and ledger named on
+ * it, and their identifiers and profile comm channels that are addresses on it (an email on
+ * EMAIL, a mobile on SMS, WhatsApp and voice).
+ */
+async function addressesByChannel(manager: EntityManager, orgId: string, ids: number[]): Promise<Map<Channel, Set<string>>> {
+  const rows: Array<{ kind: string; address: string }> = await manager.query(
+    `SELECT channel AS kind, address FROM consents WHERE org_id = $1 AND customer_id = ANY($2::bigint[]) AND address <> ''
+     UNION SELECT channel, address FROM consent_ledger WHERE org_id = $1 AND customer_id = ANY($2::bigint[]) AND address <> ''
+     UNION SELECT type, value FROM customer_identifiers WHERE org_id = $1 AND customer_id = ANY($2::bigint[])
+     UNION SELECT lower(c->>'type'), c->>'value' FROM customer_profiles p, jsonb_array_elements(p.comm_channels) AS c
+       WHERE p.org_id = $1 AND p.customer_id = ANY($2::bigint[]) AND jsonb_typeof(p.comm_channels) = 'array' AND c->>'value' IS NOT NULL`,
+    [orgId, ids],
+  );
+  const byChannel = new Map<Channel, Set<string>>();
+  for (const { kind, address } of rows) {
+    if (address === '' || address.startsWith(ERASED_ADDRESS_PREFIX)) continue;
+    const channels = CHANNELS_OF_IDENTIFIER[kind] ?? (Object.values(Channel).includes(kind as Channel) ? [kind as Channel] : []);
+    for (const channel of channels) byChannel.set(channel, (byChannel.get(channel) ?? new Set()).add(address));
+  }
+  return byChannel;
 }
 
 /**

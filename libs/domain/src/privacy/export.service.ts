@@ -61,7 +61,8 @@ export class PersonExportService {
            e.campaign_name AS "campaignName", e.recipient, e.payload, e.occurred_at AS "occurredAt", e.created_at AS "recordedAt",
            COALESCE((SELECT jsonb_agg(jsonb_build_object(
                'subscription', s.name, 'state', COALESCE(b.state, d.state), 'replay', d.replay,
-               'deliveredAt', b.delivered_at, 'failedAt', b.failed_at) ORDER BY d.id)
+               'deliveredAt', b.delivered_at, 'failedAt', b.failed_at)
+               || CASE WHEN d.skip_reason IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('skipReason', d.skip_reason) END ORDER BY d.id)
              FROM deliveries d JOIN event_subscriptions s ON s.id = d.subscription_id
              LEFT JOIN delivery_batches b ON b.id = d.batch_id
              WHERE d.org_id = $1 AND d.event_id = e.id), '[]'::jsonb) AS deliveries

@@ -69,7 +69,7 @@ export class RetentionService {
       return row.scanned > row.batches ? policy.chunkSize : row.scanned;
     });
     await untilShort(policy.chunkSize, async () => {
-      const n = (await client.query(EXPIRED_DELIVERIES_SQL, [cutoff, policy.chunkSize])).rowCount ?? 0;
+      const n = (await client.query(UNSENT_DELIVERIES_SQL, [cutoff, policy.chunkSize])).rowCount ?? 0;
       counts.deliveries += n;
       return n;
     });
@@ -120,10 +120,10 @@ const FINISHED_BATCHES_SQL = `
   SELECT (SELECT count(*) FROM candidates)::int AS scanned, (SELECT count(*) FROM batches)::int AS batches,
          (SELECT count(*) FROM deliveries)::int AS deliveries`;
 
-/** Held deliveries that expired: kept as a record for the retention window, then deleted. */
-const EXPIRED_DELIVERIES_SQL = `
+/** Deliveries never sent (expired while held, or skipped): kept as a record for the retention window, then deleted. */
+const UNSENT_DELIVERIES_SQL = `
   DELETE FROM deliveries WHERE id IN (
-    SELECT id FROM deliveries WHERE state = 'EXPIRED' AND created_at < $1 ORDER BY created_at LIMIT $2
+    SELECT id FROM deliveries WHERE state IN ('EXPIRED', 'SKIPPED') AND created_at < $1 ORDER BY created_at LIMIT $2
   )`;
 
 /**

@@ -1,5 +1,4 @@
-import { CHANNELS } from '@app/domain';
-import { PrecheckedBy, trimmedNonEmptyString } from '../../common/body-precheck';
+import { PrecheckedBy } from '../../common/schema-precheck';
 import { NestedObject } from '../../common/nested-object.validator';
 import { IsSafeInteger } from '../../common/safe-integer.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -19,8 +18,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { numberToString } from '../../common/transforms';
-import { MAX_ADDRESS_LENGTH } from './consent-key.dto';
-import { ConsentQuestionDto } from './consent-question.dto';
+import { ConsentQuestionDto, QUESTION_PROPERTIES } from './consent-question.dto';
 
 /** A campaign tool checks an audience before a send: 1,000 questions a request is the unit it batches by. */
 export const MAX_DECISION_QUESTIONS = 1000;
@@ -84,10 +82,7 @@ const QUESTION_SCHEMA = {
   additionalProperties: false,
   required: ['channel', 'topic'],
   properties: {
-    channel: { enum: [...CHANNELS] },
-    topic: trimmedNonEmptyString(200),
-    accountId: { type: 'string', maxLength: 100 },
-    address: { type: 'string', maxLength: MAX_ADDRESS_LENGTH },
+    ...QUESTION_PROPERTIES,
     customerId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
     identifier: {
       type: 'object',

@@ -1,15 +1,40 @@
 import fc from 'fast-check';
-import { passesPrecheck } from '../../common/body-precheck';
+import { passesPrecheck } from '../../common/schema-precheck';
 import { createValidationPipe } from '../../common/validation.pipe';
 import { ConsentDecisionsDto } from './consent-decisions.dto';
+import { ConsentQuestionDto } from './consent-question.dto';
 
 /**
- * The bulk decision body's compiled schema may only take a shortcut: every body it accepts must
+ * The decision inputs' compiled schemas may only take a shortcut: every body it accepts must
  * be one the DTO accepts and leaves exactly as it was. Checked here over generated bodies mixing
  * well-formed and malformed fields, against the DTO through the validation pipe with no prechecks.
  */
 const reference = createValidationPipe({ usePrechecks: false });
-const asBody = { type: 'body' as const, metatype: ConsentDecisionsDto, data: '' };
+const withPrechecks = createValidationPipe();
+
+/** What a pipe makes of the input: the value handed on, as JSON, or the refusal. */
+const outcomeOf = (pipe: typeof reference, input: unknown, metadata: Parameters<typeof reference.transform>[1]) =>
+  pipe.transform(structuredClone(input), metadata).then(
+    (value) => ({ value: JSON.parse(JSON.stringify(value)) }),
+    (error) => ({ refused: String(error.message) }),
+  );
+
+/** The pipe with prechecks answers every input exactly as the pipe without; counts the shortcuts taken. */
+async function checkSameOutcomes(input: fc.Arbitrary<unknown>, metatype: object, type: 'body' | 'query', numRuns: number) {
+  const metadata = { type, metatype: metatype as never, data: '' };
+  let shortcuts = 0;
+  let full = 0;
+  await fc.assert(
+    fc.asyncProperty(input, async (candidate) => {
+      if (passesPrecheck(metatype, candidate)) shortcuts++;
+      else full++;
+      expect(await outcomeOf(withPrechecks, candidate, metadata)).toEqual(await outcomeOf(reference, candidate, metadata));
+    }),
+    { numRuns, seed: 20261201 },
+  );
+  expect(shortcuts).toBeGreaterThan(50);
+  expect(full).toBeGreaterThan(50);
+}
 
 const absent = Symbol('absent');
 /** Mostly a common, well-formed value; sometimes an odd or wrong one, or random text. */
@@ -52,24 +77,7 @@ const body = fc.oneof(
 );
 
 describe('the bulk decision body precheck', () => {
-  it('accepts only bodies the DTO accepts unchanged, and both kinds occur', async () => {
-    let accepted = 0;
-    let refused = 0;
-    await fc.assert(
-      fc.asyncProperty(body, async (candidate) => {
-        if (!passesPrecheck(ConsentDecisionsDto, candidate)) {
-          refused++;
-          return;
-        }
-        accepted++;
-        const validated = await reference.transform(structuredClone(candidate), asBody);
-        expect(JSON.parse(JSON.stringify(validated))).toEqual(candidate);
-      }),
-      { numRuns: 3000, seed: 20261201 },
-    );
-    expect(accepted).toBeGreaterThan(50);
-    expect(refused).toBeGreaterThan(50);
-  });
+  it('answers every body as the DTO alone would, taking the shortcut often', () => checkSameOutcomes(body, ConsentDecisionsDto, 'body', 3000));
 
   it('answers a thousand well-formed questions through the shortcut', () => {
     const questions = Array.from({ length: 1000 }, (_, i) =>
@@ -78,4 +86,27 @@ describe('the bulk decision body precheck', () => {
     expect(passesPrecheck(ConsentDecisionsDto, { questions })).toBe(true);
     expect(passesPrecheck(ConsentDecisionsDto, { questions: [...questions, questions[0]] })).toBe(false);
   });
+});
+
+/** A query string's values: text, or a list when a name repeats. */
+const queryValue = (common: string[], odd: string[]) =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom<unknown>(...common) },
+    { weight: 2, arbitrary: fc.constantFrom<unknown>(...odd) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) },
+    { weight: 1, arbitrary: fc.array(fc.constantFrom(...common.filter((v) => typeof v === 'string')), { minLength: 2, maxLength: 2 }) },
+  );
+
+const query = fc
+  .record({
+    channel: queryValue(['EMAIL', 'SMS'], [absent as unknown as string, 'email', ' SMS', 'FAX', '']),
+    topic: queryValue(['BULK', 'TRANS', 'a'.repeat(200)], [absent as unknown as string, ' BULK', '', '  ', 'a'.repeat(201), 'x\u2028']),
+    accountId: queryValue([absent as unknown as string, '', 'acc-1'], ['a'.repeat(101)]),
+    address: queryValue([absent as unknown as string, 'tom@example.com', '+14155550100'], ['a'.repeat(321), '']),
+    colour: fc.constantFrom<unknown>(absent, absent, absent, absent, 'red'),
+  })
+  .map(withoutAbsent);
+
+describe('the single decision query precheck', () => {
+  it('answers every query as the DTO alone would, taking the shortcut often', () => checkSameOutcomes(query, ConsentQuestionDto, 'query', 2000));
 });

@@ -1,7 +1,7 @@
 import { BatchState } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsEnum, IsOptional } from 'class-validator';
+import { IsBoolean, IsDate, IsEnum, IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../common/page-query.dto';
 
 export class DeliveriesQueryDto extends PageQueryDto {
@@ -16,4 +16,14 @@ export class ReplayDto {
   @Type(() => Date)
   @IsDate()
   since: Date;
+}
+
+export class RedeliverDto {
+  @ApiPropertyOptional({
+    description: 'Redeliver even though newer batches of the subscription were delivered since; the webhook then carries "outOfOrder": true',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  outOfOrder?: boolean;
 }

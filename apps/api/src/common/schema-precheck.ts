@@ -6,23 +6,23 @@ import Ajv, { JSONSchemaType, SchemaObject, ValidateFunction } from 'ajv';
  * bulk decision request. A body the schema accepts is handed to the controller as parsed, with no
  * DTO instance; any other body goes through the DTO as before, for its transforms and its error
  * messages. So the schema must accept only bodies that the DTO accepts AND leaves unchanged (an
- * upper-case channel, a trimmed topic, a string identifier): body-precheck.spec.ts checks that
+ * upper-case channel, a trimmed topic, a string identifier): schema-precheck.spec.ts checks that
  * property over generated bodies, against the DTO itself.
  */
 const ajv = new Ajv({ allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, strict: true, strictRequired: false });
 const prechecks = new WeakMap<object, ValidateFunction>();
 
-/** Registers the schema that prechecks bodies of this DTO class. */
+/** Registers the schema that prechecks input of this DTO class. */
 export function PrecheckedBy(schema: SchemaObject | JSONSchemaType<unknown>): ClassDecorator {
   return (target) => {
     prechecks.set(target, ajv.compile(schema));
   };
 }
 
-/** True when the DTO class has a precheck and the body passes it: the body may be used as it is. */
-export function passesPrecheck(metatype: unknown, body: unknown): boolean {
+/** True when the DTO class has a precheck and the input passes it: the input may be used as it is. */
+export function passesPrecheck(metatype: unknown, input: unknown): boolean {
   const precheck = typeof metatype === 'function' ? prechecks.get(metatype) : undefined;
-  return precheck !== undefined && precheck(body) === true;
+  return precheck !== undefined && precheck(input) === true;
 }
 
 /** A string the `trimmed` transform leaves as it is, and not empty. JS's \s is what String.trim removes. */
