@@ -54,9 +54,10 @@ describe('fan-out by partition: workers fan out different orgs at once, each sub
     const passes: number[][] = [[], []];
     await Promise.all([drain(new FanOutService(api.dataSource), passes[0]), drain(new FanOutService(api.dataSource), passes[1])]);
 
+    // Both took part. (Their totals are not compared with ours: a drain also takes any event
+    // another test file left unfanned in this database.)
     expect(passes[0].length).toBeGreaterThan(0);
     expect(passes[1].length).toBeGreaterThan(0);
-    expect([...passes[0], ...passes[1]].reduce((a, b) => a + b, 0)).toBe(8 * 5 * 60);
     for (const [i, org] of orgs.entries()) {
       const seqs = await deliveredSeqs(subscriptions[i].id);
       expect(seqs).toHaveLength(5 * 60);
