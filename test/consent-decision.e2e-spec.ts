@@ -222,6 +222,23 @@ describe('GET /v1/customers/{id}/consent (may I send?)', () => {
       expect(res.body.decisions[1]).toEqual({ customerId: optedOut.id, ...single.body });
     });
 
+    it('answers a question asked twice in each of its places, apart from the variants it is read with once', async () => {
+      const { id } = await registerCustomer(api, org);
+      await atAddress(id, ConsentStatus.OPTOUT);
+      const whole = question({ customerId: id });
+      const atTom = question({ customerId: id }, { address: EMAIL });
+      const elsewhere = question({ customerId: id }, { address: 'other@example.com' });
+      const nobody = question({ customerId: 999999998 });
+      const res = await decide([whole, atTom, nobody, whole, elsewhere, atTom, nobody, elsewhere]);
+      expect(res.status).toBe(200);
+      const [w, t, n, w2, e, t2, n2, e2] = res.body.decisions;
+      expect([w2, t2, n2, e2]).toEqual([w, t, n, e]);
+      expect(w).toMatchObject({ allowed: false, addresses: [expect.objectContaining({ address: 'tom@example.com', allowed: false })] });
+      expect(t).toMatchObject({ allowed: false, decidedBy: expect.objectContaining({ level: 'address' }) });
+      expect(e).toMatchObject({ allowed: true, decidedBy: null });
+      expect(n).toEqual({ error: expect.objectContaining({ code: 'CUSTOMER_NOT_FOUND' }) });
+    });
+
     it('answers a full batch of 1,000 questions in order', async () => {
       const customers = await Promise.all([1, 2, 3].map(() => registerCustomer(api, org)));
       await channelWide(customers[1].id, 'OPTOUT');

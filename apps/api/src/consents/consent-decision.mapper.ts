@@ -1,7 +1,6 @@
 import { AddressDecision, ConsentDecision, ConsentLedgerEntry, CustomerConsentQuestion, DecidingRecord, DecisionFailure } from '@app/domain';
 import { DecisionQuestionDto } from './dto/consent-decisions.dto';
 
-
 const toLedgerEntry = (e: ConsentLedgerEntry) => ({
   id: e.id,
   previousStatus: e.previousStatus,

@@ -34,7 +34,7 @@ const MAX_TRUSTED_IPS = 10_000;
 @Injectable()
 export class RateLimiter {
   private readonly defaults: AppConfig['rateLimits'];
-  /** IP -> until when its "not locked out" answer is trusted. */
+  /** IP -> until when (performance.now(), a clock that never steps back) its "not locked out" answer is trusted; 0 while being looked up. */
   private readonly notLockedOut = new Map<string, number>();
 
   constructor(
@@ -60,13 +60,14 @@ export class RateLimiter {
 
   /** Refuses an IP locked out for failed authentications before its credentials cost a lookup. */
   async refuseLockedOut(reply: FastifyReply, ip: string): Promise<void> {
-    const now = Date.now();
-    if ((this.notLockedOut.get(ip) ?? 0) > now) return;
+    if ((this.notLockedOut.get(ip) ?? 0) > performance.now()) return;
+    if (this.notLockedOut.size >= MAX_TRUSTED_IPS) this.notLockedOut.clear();
+    // Pending (0: not trusted): a failure counted while Redis answers deletes it, and what Redis said is not trusted then.
+    this.notLockedOut.set(ip, 0);
     const policy = this.failedAuthPolicy();
     const seconds = await this.storage.blockedFor(ip, policy.name);
     if (seconds > 0) this.refuse(reply, policy, seconds);
-    if (this.notLockedOut.size >= MAX_TRUSTED_IPS) this.notLockedOut.clear();
-    this.notLockedOut.set(ip, now + NOT_LOCKED_OUT_TRUST_MS);
+    if (this.notLockedOut.has(ip)) this.notLockedOut.set(ip, performance.now() + NOT_LOCKED_OUT_TRUST_MS);
   }
 
   /** Counts missing or wrong credentials against the IP; past the limit the IP is locked out (429). */

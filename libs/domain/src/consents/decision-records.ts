@@ -62,6 +62,7 @@ interface QuestionRecordRow extends Omit<ConsentRow, 'id' | 'occurred_at' | 'upd
   occurred_ms: number;
   updated_ms: number;
   l_id: string | null;
+  l_address_type: string | null;
   l_previous_status: ConsentStatus | null;
   l_status: ConsentStatus;
   l_dialect: string;
@@ -110,6 +111,8 @@ function toLedgerEntry(orgId: string, row: QuestionRecordRow): ConsentLedgerEntr
   if (row.l_id === null) return null;
   const entry = withKey(new ConsentLedgerEntry(), orgId, row);
   entry.id = Number(row.l_id);
+  // The entry that set a record was written for the record's key; only the address type may have changed since.
+  entry.addressType = row.l_address_type;
   entry.previousStatus = row.l_previous_status;
   entry.status = row.l_status;
   entry.dialect = row.l_dialect;
@@ -131,22 +134,22 @@ function toLedgerEntry(orgId: string, row: QuestionRecordRow): ConsentLedgerEntr
   return entry;
 }
 
+/** A time column as epoch milliseconds, truncated like pg's own parser (see QuestionRecordRow). */
+const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8`;
+
 /**
  * $1 org, then one array per question field. Each question is looked up on its own (LATERAL,
  * fenced with OFFSET 0 so the planner cannot flatten it into a join): its customer by primary key,
  * the records of the survivor's key by the unique index, each record's ledger entry by primary
- * key. Flattened, the join to the records
- * through coalesce(merged_into, id) let a generic plan scan every customer and record of the org's
- * channel and topic: 6.7 ms instead of 0.2 ms for one question at 1,000 customers, growing with the
- * org. test/consent-decision.e2e-spec.ts checks the plan.
+ * key. Flattened, the join to the records through coalesce(merged_into, id) let a generic plan
+ * scan every customer and record of the org's channel and topic: 6.7 ms instead of 0.2 ms for one
+ * question at 1,000 customers, growing with the org. test/consent-decision.e2e-spec.ts checks the plan.
  */
-const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8`;
-
 export const QUESTION_RECORDS_SQL = `
   SELECT k.n, cu.id AS named_id, cu.merged_into,
          c.id, c.customer_id, c.channel, c.topic, c.account_id, c.address, c.address_type, c.status,
          c.last_ledger_id, ${epochMs('c.occurred_at')} AS occurred_ms, ${epochMs('c.updated_at')} AS updated_ms,
-         l.id AS l_id, l.previous_status AS l_previous_status, l.status AS l_status, l.dialect AS l_dialect,
+         l.id AS l_id, l.address_type AS l_address_type, l.previous_status AS l_previous_status, l.status AS l_status, l.dialect AS l_dialect,
          l.source_name AS l_source_name, l.api_key_id AS l_api_key_id, l.actor AS l_actor, l.reason AS l_reason,
          l.campaign_id AS l_campaign_id, l.communication_id AS l_communication_id, l.org_unit_id AS l_org_unit_id,
          l.ip AS l_ip, l.user_agent AS l_user_agent, l.request_id AS l_request_id, l.proof AS l_proof,
@@ -168,28 +171,38 @@ export const QUESTION_RECORDS_SQL = `
  * For each question, in one statement over the unnested questions: whether its customer is in the
  * org (not erased), the survivor when it was merged, and the survivor's records of the key, each
  * with the ledger entry that set it. One round trip however many questions there are, and every
- * answer read as of one moment. (A merge moves a record to the survivor under the same ledger row,
- * so an entry is found by its id alone.) Null for a question whose customer is unknown.
+ * answer read as of one moment. A question asked twice is read once (a thousand copies of one
+ * question about a customer with fifty addresses would otherwise read 50,000 rows). Null for a
+ * question whose customer is unknown.
  */
 export async function readQuestionRecords(dataSource: DataSource, orgId: string, asked: AskedKey[]): Promise<Array<QuestionRecords | null>> {
-  const answers: Array<QuestionRecords | null> = asked.map(() => null);
-  if (asked.every((k) => k.named === null)) return answers;
-  const rows: QuestionRecordRow[] = await poolQuery(dataSource)(
-    QUESTION_RECORDS_SQL,
-    [
-      orgId,
-      asked.map((k) => k.named),
-      asked.map((k) => k.channel),
-      asked.map((k) => k.topic),
-      asked.map((k) => k.accountId),
-      asked.map((k) => k.address),
-    ],
-    'optline-question-records',
-  );
-  for (const row of rows) {
-    const n = Number(row.n) - 1;
-    const answer = (answers[n] ??= new QuestionRecords(resolvedCustomer(Number(row.named_id), row.merged_into === null ? null : Number(row.merged_into))));
-    if (row.id !== null) answer.add(toConsent(orgId, row), toLedgerEntry(orgId, row));
+  const distinct = new Map<string, { key: AskedKey; position: number }>();
+  const positions = asked.map((key) => {
+    const id = `${key.named}\u0000${key.channel}\u0000${key.topic}\u0000${key.accountId}\u0000${key.address ?? '\u0001'}`;
+    let entry = distinct.get(id);
+    if (!entry) distinct.set(id, (entry = { key, position: distinct.size }));
+    return entry.position;
+  });
+  const keys = [...distinct.values()].map((d) => d.key);
+  const read: Array<QuestionRecords | null> = keys.map(() => null);
+  if (keys.some((k) => k.named !== null)) {
+    const rows: QuestionRecordRow[] = await poolQuery(dataSource)(
+      QUESTION_RECORDS_SQL,
+      [
+        orgId,
+        keys.map((k) => k.named),
+        keys.map((k) => k.channel),
+        keys.map((k) => k.topic),
+        keys.map((k) => k.accountId),
+        keys.map((k) => k.address),
+      ],
+      'optline-question-records',
+    );
+    for (const row of rows) {
+      const n = Number(row.n) - 1;
+      const records = (read[n] ??= new QuestionRecords(resolvedCustomer(Number(row.named_id), row.merged_into === null ? null : Number(row.merged_into))));
+      if (row.id !== null) records.add(toConsent(orgId, row), toLedgerEntry(orgId, row));
+    }
   }
-  return answers;
+  return positions.map((position) => read[position]);
 }
