@@ -14,6 +14,7 @@ const { ROOT, startProcess, waitHttp, peakRssMb, stop, run, sleep } = require('.
 const { benchConsent } = require('./consent-benches');
 const { benchThroughput, benchSteadyRate } = require('./end-to-end');
 const { benchBareBullmq } = require('./bullmq-bare');
+const { createOrgWithKey, registerCustomers } = require('./lib/fleet');
 
 const QUICK = process.env.BENCH_QUICK === '1';
 /** BENCH_ONLY=consent: the consent figures and the API's memory, without the delivery phases. */
@@ -53,30 +54,6 @@ async function freshDatabase() {
   const redis = new Redis(REDIS_URL);
   await redis.flushdb(); // FLUSHDB: this Redis DB only
   redis.disconnect();
-}
-
-function createOrg(slug) {
-  const out = run(process.execPath, [CLI, 'org:create', slug], env);
-  return /key:\s+(\S+)/.exec(out)[1];
-}
-
-async function registerCustomers(api, count) {
-  const ids = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < count) {
-        const i = next++;
-        const res = await fetch(`${api.url}/v2/customers?source=INSTORE`, {
-          method: 'POST',
-          headers: { authorization: api.authorization, 'content-type': 'application/json' },
-          body: JSON.stringify({ profiles: [{ firstName: 'Bench', identifiers: [{ type: 'mobile', value: `9199${String(i).padStart(8, '0')}` }] }] }),
-        });
-        ids.push((await res.json()).createdId);
-      }
-    }),
-  );
-  return ids;
 }
 
 async function waitFannedOut(db, timeoutMs = 300000) {
@@ -190,8 +167,8 @@ async function main() {
   }
   log(`${QUICK ? 'QUICK smoke run' : 'full run'} on ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
   await freshDatabase();
-  const key = createOrg('bench');
-  createOrg('bench-baseline');
+  const key = createOrgWithKey(env, 'bench');
+  createOrgWithKey(env, 'bench-baseline');
   const db = new Client({ connectionString: DATABASE_URL });
   await db.connect();
   const baselineOrgId = (await db.query("SELECT id FROM orgs WHERE slug = 'bench-baseline'")).rows[0].id;

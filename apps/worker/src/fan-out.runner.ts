@@ -1,5 +1,6 @@
-import { FanOutService } from '@app/domain';
-import { Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { drainPartitions, FanOutService } from '@app/domain';
+import { Inject, Injectable } from '@nestjs/common';
 import { FlushScheduler } from './flush-scheduler';
 import { WorkerMetrics } from './worker-metrics';
 
@@ -9,9 +10,10 @@ const EVENTS_PER_PASS = 2000;
 const CLOCK_SLACK_MS = 50;
 
 /**
- * Runs fan-out passes until nothing is left. The API adds one job per request, but a pass takes
- * every committed event, so a job added before the last drain began is already served: it is
- * skipped without touching Postgres.
+ * Runs fan-out passes over every partition until nothing is left (see drainPartitions: a
+ * partition another worker holds is skipped, not waited on). The API adds one job per request,
+ * but a drain takes every committed event, so a job added before the last drain began is already
+ * served: it is skipped without touching Postgres.
  */
 @Injectable()
 export class FanOutRunner {
@@ -19,6 +21,7 @@ export class FanOutRunner {
   private draining?: Promise<void>;
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly fanOut: FanOutService,
     private readonly scheduler: FlushScheduler,
     private readonly metrics: WorkerMetrics,
@@ -38,13 +41,15 @@ export class FanOutRunner {
 
   private async run(): Promise<void> {
     const startedAt = Date.now();
-    for (;;) {
-      const result = await this.fanOut.fanOutOnce(EVENTS_PER_PASS);
-      this.metrics.eventsFannedOut.inc(result.events);
-      this.metrics.deliveriesCreated.inc(result.deliveries);
-      await this.scheduler.now(result.subscriptions.map((s) => s.id));
-      if (result.events < EVENTS_PER_PASS) break;
-    }
+    await drainPartitions(this.fanOut, {
+      partitions: this.config.fanOutPartitions,
+      eventsPerPass: EVENTS_PER_PASS,
+      onPass: async (result) => {
+        this.metrics.eventsFannedOut.inc(result.events);
+        this.metrics.deliveriesCreated.inc(result.deliveries);
+        await this.scheduler.now(result.subscriptions.map((s) => s.id));
+      },
+    });
     // Only a drain that finished counts: a failed one must not make later jobs skip.
     this.lastDrainStartedAt = startedAt;
   }

@@ -28,6 +28,7 @@ export interface AppConfig {
   webhooks: WebhookConfig;
   operatorToken?: string;
   sweepIntervalMs: number;
+  fanOutPartitions: number;
   trustProxyHops: number;
   /** Region for national phone numbers of orgs without their own; undefined: none. */
   defaultPhoneRegion?: string;
@@ -94,6 +95,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     },
     operatorToken: env.OPERATOR_TOKEN,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+    fanOutPartitions: env.FAN_OUT_PARTITIONS,
     retention: {
       retentionDays: env.RETENTION_DAYS,
       idempotencyTtlHours: env.IDEMPOTENCY_TTL_HOURS,

@@ -43,4 +43,12 @@ describe('environment validation', () => {
     expect(loadConfig({ QUEUE_PREFIX: 'optline' }).redis.queuePrefix).toBe('optline');
     expect(() => loadConfig({ QUEUE_PREFIX: 'opt line' })).toThrow(/QUEUE_PREFIX/);
   });
+
+  it('takes fractions of a day for retention (soak tests) and a divisor of 256 for fan-out partitions', () => {
+    expect(loadConfig({ RETENTION_DAYS: '0.002', IDEMPOTENCY_TTL_HOURS: '0.05' }).retention).toMatchObject({ retentionDays: 0.002, idempotencyTtlHours: 0.05 });
+    expect(() => loadConfig({ RETENTION_DAYS: '0' })).toThrow(/RETENTION_DAYS="0"/);
+    expect(loadConfig({}).fanOutPartitions).toBe(16);
+    expect(loadConfig({ FAN_OUT_PARTITIONS: '64' }).fanOutPartitions).toBe(64);
+    expect(() => loadConfig({ FAN_OUT_PARTITIONS: '12' })).toThrow(/FAN_OUT_PARTITIONS="12"/);
+  });
 });

@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -153,17 +154,18 @@ export class EnvironmentVariables {
   /**
    * Delivered, failed and expired deliveries (with their batches and attempts), and events no
    * remaining delivery references, are deleted once older than this. Replay cannot reach further.
+   * Fractional values are allowed so a soak benchmark can keep minutes (0.005 is 7.2 minutes).
    */
   @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IsNumber()
+  @Min(0.0001)
   @Max(3650)
   RETENTION_DAYS = 30;
 
-  /** Ingest idempotency keys are kept this long; a retry after that is a new request. */
+  /** Ingest idempotency keys are kept this long; a retry after that is a new request. Fractional allowed, as above. */
   @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IsNumber()
+  @Min(0.001)
   @Max(8760)
   IDEMPOTENCY_TTL_HOURS = 24;
 
@@ -180,6 +182,14 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(100_000)
   RETENTION_CHUNK_SIZE = 5000;
+
+  /**
+   * Fan-out partitions: the outbox is split by org into this many, each fanned out by one worker
+   * at a time, so up to this many workers fan out at once. A divisor of 256 (the org hash's range).
+   */
+  @Transform(toInt)
+  @IsIn([1, 2, 4, 8, 16, 32, 64, 128, 256])
+  FAN_OUT_PARTITIONS = 16;
 
   /** How often each worker's recovery sweeper runs. */
   @Transform(toInt)

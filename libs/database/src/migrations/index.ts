@@ -11,6 +11,7 @@ import { OrgRateLimit1764740000000 } from './1764740000000-org-rate-limit';
 import { ConfirmationExpiry1764750000000 } from './1764750000000-confirmation-expiry';
 import { Retention1764760000000 } from './1764760000000-retention';
 import { ConfirmationExpiryCursor1764770000000 } from './1764770000000-confirmation-expiry-cursor';
+import { FanOutPartitions1764780000000 } from './1764780000000-fan-out-partitions';
 import { DeliveryEdgeCases1764790000000 } from './1764790000000-delivery-edge-cases';
 
 /** Migrations in order. Listed explicitly so the build needs no glob and nothing is missed. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   ConfirmationExpiry1764750000000,
   Retention1764760000000,
   ConfirmationExpiryCursor1764770000000,
+  FanOutPartitions1764780000000,
   DeliveryEdgeCases1764790000000,
 ];

@@ -3,13 +3,34 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventFilter, SubscriptionStatus } from '../callbacks/event-subscription.entity';
 import { MatchableSubscription, subscriptionMatches, withoutTakenTypes } from '../callbacks/subscription-matcher';
+import { ORG_SLOT_SQL, slotsOf } from './fan-out-partitions';
 
 /**
- * Fan-out runs one pass at a time across every worker (this advisory lock), so deliveries are
- * numbered in the order events were committed, and per-subscription order follows from it.
+ * The advisory-lock class of fan-out's slot locks (the second key is the slot). A pass holds the
+ * locks of every slot it reads until it commits, so two passes never read the same org's events.
  */
 const FAN_OUT_LOCK = 7_401_222;
 const CACHE_MAX_AGE_MS = 60_000;
+
+/*
+ * Per-subscription order. A subscription's deliveries go out in delivery id order, so what must
+ * hold is: the deliveries of one subscription are created in increasing id order and become
+ * visible in that order. A subscription belongs to one org and an org to one slot, so:
+ * - within a pass, deliveries are inserted in event seq order (ORDER BY x.n), with ids from one
+ *   sequence, so increasing;
+ * - passes over the same slot never overlap: each holds the slot's transaction-level lock from
+ *   before its read until after its commit became visible (Postgres releases locks after the
+ *   commit is visible), so the next pass over that slot sees the last one's deliveries and
+ *   fanned_out_at, and draws its delivery ids after the last one's.
+ * Events committed out of seq order (seq 11 commits before seq 10): a pass that sees only 11
+ * fans it out; 10 goes in a later pass, with later delivery ids. Exactly as under the former
+ * global lock, the order is the order in which events became visible to fan-out, which is seq
+ * order for one customer (its writes serialise on the customer row) and commit order across
+ * customers. Other slots' passes run at the same time and interleave delivery ids with this
+ * one's, which no subscription can observe, since none spans two orgs.
+ * The locks are per slot, not per partition, so workers configured with different
+ * FAN_OUT_PARTITIONS (a rolling change) still never fan out one org at once.
+ */
 
 export interface FanOutResult {
   events: number;
@@ -25,9 +46,11 @@ export class FanOutService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Claims up to `limit` events not yet fanned out, records one delivery per matching subscription
-   * and marks the events fanned out, in one transaction. Running it twice matches nothing twice:
-   * the second pass sees the events as fanned out, and the unique index refuses a duplicate.
+   * Claims up to `limit` of partition `partition`'s (of `partitions`) events not yet fanned out,
+   * records one delivery per matching subscription and marks the events fanned out, in one
+   * transaction. Answers null, at once, when another pass holds one of the partition's slots:
+   * the caller moves on rather than waits. Running it twice matches nothing twice: the second
+   * pass sees the events as fanned out, and the unique index refuses a duplicate.
    *
    * Matching costs no query per event: the orgs' subscriptions are cached, and each pass reads
    * their `subscriptions_version` (bumped by a trigger on every subscription change, in the
@@ -35,24 +58,61 @@ export class FanOutService {
    * invalidated over Redis pub/sub could miss a new subscription when a message came late; a
    * version read in the pass's own transaction cannot.
    */
-  async fanOutOnce(limit = 2000): Promise<FanOutResult> {
+  async fanOutPartition(partition: number, partitions: number, limit = 2000): Promise<FanOutResult | null> {
     try {
-      return await this.pass(limit);
+      return await this.pass(slotsOf(partition, partitions), limit);
     } catch (error) {
       // A subscription deleted while the pass inserted its deliveries: run the pass again.
-      if ((error as { code?: string }).code === '23503') return this.pass(limit);
+      if ((error as { code?: string }).code === '23503') return this.pass(slotsOf(partition, partitions), limit);
       throw error;
     }
   }
 
-  private pass(limit: number): Promise<FanOutResult> {
+  /** The newest event seq committed so far: every event a request committed before now is at or below it. */
+  async newestSeq(): Promise<string> {
+    const [row]: Array<{ seq: string | null }> = await this.dataSource.query('SELECT max(seq)::text AS seq FROM events');
+    return row.seq ?? '0';
+  }
+
+  /**
+   * The partitions (of `partitions`; only those in `among` when given) holding events not yet
+   * fanned out with seq up to `upToSeq`: one index probe per slot.
+   */
+  async partitionsWithWork(partitions: number, upToSeq: string, among?: number[]): Promise<number[]> {
+    const slots = (among ?? [...Array(partitions).keys()]).flatMap((p) => slotsOf(p, partitions));
+    const rows: Array<{ slot: number }> = await this.dataSource.query(
+      // A lateral LIMIT 1 rather than EXISTS: EXISTS plans as a hash join over the whole backlog.
+      `SELECT s.slot FROM unnest($2::int[]) AS s(slot)
+       CROSS JOIN LATERAL (
+         SELECT 1 FROM events WHERE ${ORG_SLOT_SQL} = s.slot AND fanned_out_at IS NULL AND seq <= $1::bigint
+         ORDER BY seq LIMIT 1
+       ) e`,
+      [upToSeq, slots],
+    );
+    return [...new Set(rows.map((r) => r.slot % partitions))].sort((a, b) => a - b);
+  }
+
+  private pass(slots: number[], limit: number): Promise<FanOutResult | null> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [FAN_OUT_LOCK]);
+      const [lock]: Array<{ taken: boolean }> = await manager.query(
+        'SELECT bool_and(pg_try_advisory_xact_lock($1, slot)) AS taken FROM unnest($2::int[]) AS slot',
+        [FAN_OUT_LOCK, slots],
+      );
+      // Another worker is on (part of) this partition; the locks taken so far go with this transaction.
+      if (!lock.taken) return null;
+      // Each slot's unfanned events are one index range in seq order (events_unfanned_by_slot);
+      // taking the first `limit` by seq over them takes a seq-ordered prefix of every slot.
       const events: Array<{ id: string; seq: string; org_id: string; type: string; campaign_name: string | null }> =
         await manager.query(
-          `SELECT id, seq, org_id, type, campaign_name FROM events
-           WHERE fanned_out_at IS NULL ORDER BY seq LIMIT $1`,
-          [limit],
+          `SELECT e.id, e.seq, e.org_id, e.type, e.campaign_name
+           FROM unnest($1::int[]) AS s(slot)
+           CROSS JOIN LATERAL (
+             SELECT id, seq, org_id, type, campaign_name FROM events
+             WHERE ${ORG_SLOT_SQL} = s.slot AND fanned_out_at IS NULL
+             ORDER BY seq LIMIT $2
+           ) e
+           ORDER BY e.seq LIMIT $2`,
+          [slots, limit],
         );
       if (events.length === 0) return { events: 0, deliveries: 0, subscriptions: [] };
 
