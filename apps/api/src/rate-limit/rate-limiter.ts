@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { FastifyReply } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -24,6 +24,13 @@ const MINUTE_MS = 60_000;
 const NOT_LOCKED_OUT_TRUST_MS = 1000;
 /** Trusted IPs remembered at most: a flood of distinct IPs only costs the lookups it would have cost anyway. */
 const MAX_TRUSTED_IPS = 10_000;
+/**
+ * How long a budget may take to answer. Budgets are the only Redis call a request waits for, and
+ * Postgres holds every change: with Redis lost or slow, requests pass unlimited (fail open, logged
+ * at most every LOST_LOG_MS) rather than all fail, or hang until Redis returns.
+ */
+const BUDGET_TIMEOUT_MS = 250;
+const LOST_LOG_MS = 10_000;
 
 /**
  * The API's request budgets (README "Rate limits"): per API key, per client IP for requests without
@@ -36,6 +43,8 @@ export class RateLimiter {
   private readonly defaults: AppConfig['rateLimits'];
   /** IP -> until when (performance.now(), a clock that never steps back) its "not locked out" answer is trusted; 0 while being looked up. */
   private readonly notLockedOut = new Map<string, number>();
+  private readonly logger = new Logger(RateLimiter.name);
+  private lostLoggedAt = -Infinity;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -65,7 +74,8 @@ export class RateLimiter {
     // Pending (0: not trusted): a failure counted while Redis answers deletes it, and what Redis said is not trusted then.
     this.notLockedOut.set(ip, 0);
     const policy = this.failedAuthPolicy();
-    const seconds = await this.storage.blockedFor(ip, policy.name);
+    const seconds = await this.ask(this.storage.blockedFor(ip, policy.name));
+    if (seconds === undefined) return;
     if (seconds > 0) this.refuse(reply, policy, seconds);
     if (this.notLockedOut.has(ip)) this.notLockedOut.set(ip, performance.now() + NOT_LOCKED_OUT_TRUST_MS);
   }
@@ -81,9 +91,33 @@ export class RateLimiter {
   }
 
   private async spend(reply: FastifyReply, policy: Policy, tracker: string): Promise<void> {
-    const record = await this.storage.increment(tracker, policy.windowMs, policy.limit, policy.blockMs, policy.name);
+    const record = await this.ask(this.storage.increment(tracker, policy.windowMs, policy.limit, policy.blockMs, policy.name));
+    if (!record) return;
     if (record.isBlocked) this.refuse(reply, policy, record.timeToBlockExpire);
     setRateLimitHeaders(reply, policy, Math.max(0, policy.limit - record.totalHits), record.timeToExpire);
+  }
+
+  /** Redis's answer, or undefined when it failed or took longer than BUDGET_TIMEOUT_MS (the request then passes). */
+  private async ask<T>(answer: Promise<T>): Promise<T | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        answer,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${BUDGET_TIMEOUT_MS} ms`)), BUDGET_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (error) {
+      answer.catch(() => undefined); // a late rejection of the abandoned call is expected
+      const now = performance.now();
+      if (now - this.lostLoggedAt >= LOST_LOG_MS) {
+        this.lostLoggedAt = now;
+        this.logger.warn(`Rate limits are not enforced: Redis did not answer (${(error as Error).message})`);
+      }
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private refuse(reply: FastifyReply, policy: Policy, seconds: number): never {
