@@ -29,7 +29,7 @@ const MAX_TRUSTED_IPS = 10_000;
  * Postgres holds every change: with Redis lost or slow, requests pass unlimited (fail open, logged
  * at most every LOST_LOG_MS) rather than all fail, or hang until Redis returns.
  */
-const BUDGET_TIMEOUT_MS = 250;
+const BUDGET_TIMEOUT_MS = 1000;
 const LOST_LOG_MS = 10_000;
 
 /**
