@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ActorContext } from '../common/actor';
 import { conflict, ErrorCodes, notFound } from '../common/domain-error';
 import { CustomerIdentifier } from './customer-identifier.entity';
-import { IdentifierValue, ResolvedCustomer } from './customer-references';
+import { IdentifierValue, ResolvedCustomer, resolvedCustomer } from './customer-references';
 import { ConsentConflict, CustomerMergeService, readAgainIfMerged } from './customer-merge.service';
 import { CustomersService } from './customers.service';
 import { normalizeIdentifierValue } from './identifier-value';
@@ -57,7 +57,7 @@ export class CustomerIdentitiesService {
   /** The customer an id names now: itself, or the survivor it was merged into. */
   async current(orgId: string, customerId: number): Promise<ResolvedCustomer> {
     const customer = await this.customers.requireCustomer(orgId, customerId);
-    return { customerId: customer.mergedInto ?? customer.id, mergedInto: customer.mergedInto };
+    return resolvedCustomer(customer.id, customer.mergedInto);
   }
 
   async list(orgId: string, customerId: number): Promise<SourcedIdentifier[]> {

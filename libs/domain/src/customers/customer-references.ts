@@ -65,8 +65,7 @@ export async function namedCustomerIds(query: Query, scope: OrgScope, references
 }
 
 /** A customer row as a reference resolves it: the survivor when it was merged. */
-export const resolvedCustomer = (id: number, mergedInto: number | null): ResolvedCustomer =>
-  mergedInto === null ? { customerId: id, mergedInto: null } : { customerId: mergedInto, mergedInto };
+export const resolvedCustomer = (id: number, mergedInto: number | null): ResolvedCustomer => ({ customerId: mergedInto ?? id, mergedInto });
 
 /**
  * The customer each reference names, in the order given; null for one unknown in this org (an
