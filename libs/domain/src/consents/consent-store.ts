@@ -102,26 +102,40 @@ export async function lockCustomerConsents(
 }
 
 /**
- * Reads a customer's consent records (the survivor's, for a merged id) with the customer's
- * consent version, without a lock. A write computed from it passes `version` as
+ * Reads customers' consent records (the survivor's, for a merged id) with each customer's consent
+ * version, without a lock, in one statement: one snapshot per customer asked, in order, null for
+ * one not in its org (or erased). A write computed from a snapshot passes its `version` as
  * `expectedVersion`, and applies only if no other write (or merge) came in between.
+ *
+ * Each customer is looked up on its own (LATERAL, fenced with OFFSET 0), by primary key and then
+ * its records by the unique index: a generic plan cannot turn the lookups into a scan of the org.
  */
-export async function readConsentSnapshot(sql: Sql, orgId: string, customerId: number): Promise<ConsentSnapshot | null> {
-  const rows: Array<Omit<StoredConsentRow, 'channel'> & { channel: Channel | null; id: string; consent_version: string }> =
+export async function readConsentSnapshots(
+  sql: Sql,
+  asked: Array<{ orgId: string; customerId: number }>,
+): Promise<Array<ConsentSnapshot | null>> {
+  const rows: Array<Omit<StoredConsentRow, 'channel'> & { n: string; channel: Channel | null; id: string; consent_version: string }> =
     await sql.query(
-      `SELECT cu.id, cu.consent_version, c.channel, c.topic, c.account_id, c.address, c.status, c.occurred_at
-       FROM customers cu LEFT JOIN consents c ON c.org_id = cu.org_id AND c.customer_id = cu.id
-       WHERE cu.org_id = $2 AND cu.id = (SELECT COALESCE(merged_into, id) FROM customers WHERE id = $1 AND org_id = $2 AND erased_at IS NULL)
-       ORDER BY c.id`,
-      [customerId, orgId],
+      `SELECT k.n, cu.id, cu.consent_version, c.channel, c.topic, c.account_id, c.address, c.status, c.occurred_at
+       FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS k(org_id, customer_id, n)
+       CROSS JOIN LATERAL (
+         SELECT survivor.id, survivor.consent_version
+         FROM customers named JOIN customers survivor ON survivor.org_id = named.org_id AND survivor.id = COALESCE(named.merged_into, named.id)
+         WHERE named.org_id = k.org_id AND named.id = k.customer_id AND named.erased_at IS NULL OFFSET 0) cu
+       LEFT JOIN LATERAL (
+         SELECT id AS record_id, channel, topic, account_id, address, status, occurred_at FROM consents
+         WHERE org_id = k.org_id AND customer_id = cu.id OFFSET 0) c ON true
+       ORDER BY k.n, c.record_id`,
+      [asked.map((a) => a.orgId), asked.map((a) => a.customerId)],
       'optline-consent-read',
     );
-  if (rows.length === 0) return null;
-  return {
-    customerId: Number(rows[0].id),
-    version: Number(rows[0].consent_version),
-    records: rows.filter((r) => r.channel !== null).map((r) => toStored(r as StoredConsentRow)),
-  };
+  const snapshots: Array<ConsentSnapshot | null> = asked.map(() => null);
+  for (const row of rows) {
+    const n = Number(row.n) - 1;
+    const snapshot = (snapshots[n] ??= { customerId: Number(row.id), version: Number(row.consent_version), records: [] });
+    if (row.channel !== null) snapshot.records.push(toStored(row as StoredConsentRow));
+  }
+  return snapshots;
 }
 
 /**
@@ -164,118 +178,140 @@ export interface ChangeContext {
   proof: Record<string, unknown> | null;
 }
 
-const column = <T, K extends keyof T>(items: T[], key: K) => items.map((item) => item[key]);
+/**
+ * One customer's share of a write: the request's actor and context, its events and ledger rows,
+ * and the consent version it was decided against (null when the caller holds the customer's lock).
+ */
+export interface CustomerWrite {
+  actor: ActorContext;
+  context: ChangeContext;
+  events: NewEvent[];
+  rows: LedgerRow[];
+  expectedVersion: number | null;
+}
 
 /**
- * Writes the outbox events, the ledger rows and the resulting state of each key in ONE statement
- * (data-modifying CTEs), and bumps the customer's consent version. Returns the ledger ids in the
- * order of `rows`.
+ * Writes the outbox events, the ledger rows and the resulting state of each key of one or more
+ * customers in ONE statement (data-modifying CTEs), and bumps each customer's consent version.
+ * Returns, per write, its ledger ids in the order of its rows; [] for a write that was not applied.
  *
- * With `expectedVersion`, the statement first locks the customer row only if its version is still
- * that one (and it has not been merged away). A concurrent write holding the row makes it wait;
- * when that write commits, Postgres re-checks the condition against the new row (READ COMMITTED
- * re-evaluation of a locked row), the version no longer matches, and the statement writes nothing
- * and returns no ids: the caller reads again and recomputes. Without it (null) the caller already
- * holds the row lock.
+ * With an `expectedVersion`, a write's customer row is locked only if its version is still that
+ * one (and it has not been merged away). A concurrent write holding the row makes it wait; when
+ * that write commits, Postgres re-checks the condition against the new row (READ COMMITTED
+ * re-evaluation of a locked row), the version no longer matches, and that write's rows are not
+ * written: its caller reads again and decides again. The other writes of the statement go on.
+ * Without one (null) the caller already holds the row lock.
+ *
+ * Customers are locked in id order, as merges lock theirs, so two statements that share customers
+ * queue up instead of deadlocking. A customer may appear in one write only: two writes decided
+ * against the same version must not both apply.
  */
-export async function writeConsentChanges(
-  sql: Sql,
-  actor: ActorContext,
-  context: ChangeContext,
-  events: NewEvent[],
-  rows: LedgerRow[],
-  expectedVersion: number | null,
-): Promise<number[]> {
+export async function writeConsentChanges(sql: Sql, writes: CustomerWrite[]): Promise<number[][]> {
+  const writeOf = new Map(writes.map((w, i) => [w.context.customerId, i]));
+  if (writeOf.size !== writes.length) throw new Error('one statement writes each customer once');
+  // Events and rows name their write by its position, 1-based like WITH ORDINALITY.
+  const events = writes.flatMap((w, i) => w.events.map((event) => ({ ...event, write: i + 1 })));
+  const rows = writes.flatMap((w, i) => w.rows.map((row) => ({ ...row, write: i + 1 })));
+  // One array per column; every key is always present, so the text (a prepared statement) never changes.
   const { $, values } = bindNamed({
-    orgId: actor.orgId,
-    customerId: context.customerId,
-    expectedVersion,
-    // What the request shares.
-    dialect: actor.dialect,
-    apiKeyId: actor.apiKeyId,
-    actorName: context.actorName,
-    reason: context.reason,
-    campaignId: context.campaignId,
-    communicationId: context.communicationId,
-    ip: actor.ip ?? null,
-    userAgent: actor.userAgent ?? null,
-    requestId: actor.requestId ?? null,
-    proof: context.proof === null ? null : JSON.stringify(context.proof),
-    // One array per event column.
-    eventIds: column(events, 'id'),
-    eventTypes: column(events, 'type'),
-    eventChannels: column(events, 'channel'),
+    orgIds: writes.map((w) => w.actor.orgId),
+    customerIds: writes.map((w) => w.context.customerId),
+    expectedVersions: writes.map((w) => w.expectedVersion),
+    dialects: writes.map((w) => w.actor.dialect),
+    apiKeyIds: writes.map((w) => w.actor.apiKeyId),
+    actorNames: writes.map((w) => w.context.actorName),
+    reasons: writes.map((w) => w.context.reason),
+    campaignIds: writes.map((w) => w.context.campaignId),
+    communicationIds: writes.map((w) => w.context.communicationId),
+    ips: writes.map((w) => w.actor.ip ?? null),
+    userAgents: writes.map((w) => w.actor.userAgent ?? null),
+    requestIds: writes.map((w) => w.actor.requestId ?? null),
+    proofs: writes.map((w) => (w.context.proof === null ? null : JSON.stringify(w.context.proof))),
+    eventWrites: events.map((e) => e.write),
+    eventIds: events.map((e) => e.id),
+    eventTypes: events.map((e) => e.type),
+    eventChannels: events.map((e) => e.channel),
     eventCampaignIds: events.map((e) => e.campaignId ?? null),
     eventCampaignNames: events.map((e) => e.campaignName ?? null),
     eventRecipients: events.map((e) => e.recipient ?? null),
     eventPayloads: events.map((e) => JSON.stringify(e.payload)),
-    eventOccurredAts: column(events, 'occurredAt'),
-    // One array per ledger column.
-    channels: column(rows, 'channel'),
-    topics: column(rows, 'topic'),
-    accountIds: column(rows, 'accountId'),
-    addresses: column(rows, 'address'),
-    addressTypes: column(rows, 'addressType'),
-    previousStatuses: column(rows, 'previousStatus'),
-    statuses: column(rows, 'status'),
-    sourceNames: column(rows, 'sourceName'),
-    orgUnitIds: column(rows, 'orgUnitId'),
-    ledgerEventIds: column(rows, 'eventId'),
-    occurredAts: column(rows, 'occurredAt'),
-    supersededByOccurredAts: column(rows, 'supersededByOccurredAt'),
+    eventOccurredAts: events.map((e) => e.occurredAt),
+    rowWrites: rows.map((r) => r.write),
+    channels: rows.map((r) => r.channel),
+    topics: rows.map((r) => r.topic),
+    accountIds: rows.map((r) => r.accountId),
+    addresses: rows.map((r) => r.address),
+    addressTypes: rows.map((r) => r.addressType),
+    previousStatuses: rows.map((r) => r.previousStatus),
+    statuses: rows.map((r) => r.status),
+    sourceNames: rows.map((r) => r.sourceName),
+    orgUnitIds: rows.map((r) => r.orgUnitId),
+    ledgerEventIds: rows.map((r) => r.eventId),
+    occurredAts: rows.map((r) => r.occurredAt),
+    supersededByOccurredAts: rows.map((r) => r.supersededByOccurredAt),
   });
-  const result: Array<{ id: string }> = await sql.query(
-    `WITH locked AS (
-       SELECT id FROM customers
-       WHERE id = ${$.customerId} AND org_id = ${$.orgId} AND merged_into IS NULL
-         AND (${$.expectedVersion}::bigint IS NULL OR consent_version = ${$.expectedVersion})
-       FOR UPDATE
+  const result: Array<{ id: string; customer_id: string }> = await sql.query(
+    `WITH req AS (
+       SELECT * FROM unnest(${$.orgIds}::uuid[], ${$.customerIds}::bigint[], ${$.expectedVersions}::bigint[], ${$.dialects}::text[],
+           ${$.apiKeyIds}::uuid[], ${$.actorNames}::text[], ${$.reasons}::text[], ${$.campaignIds}::text[],
+           ${$.communicationIds}::text[], ${$.ips}::text[], ${$.userAgents}::text[], ${$.requestIds}::text[], ${$.proofs}::text[])
+         WITH ORDINALITY AS r(org_id, customer_id, expected_version, dialect, api_key_id, actor, reason, campaign_id,
+           communication_id, ip, user_agent, request_id, proof, w)
+     ),
+     locked AS (
+       SELECT r.* FROM req r JOIN customers c ON c.id = r.customer_id AND c.org_id = r.org_id
+       WHERE c.merged_into IS NULL AND (r.expected_version IS NULL OR c.consent_version = r.expected_version)
+       ORDER BY c.id
+       FOR UPDATE OF c
      ),
      bumped AS (
-       UPDATE customers SET consent_version = consent_version + 1 WHERE id IN (SELECT id FROM locked)
+       UPDATE customers c SET consent_version = c.consent_version + 1 FROM locked l WHERE c.id = l.customer_id
      ),
      ev AS (
        INSERT INTO events (id, org_id, type, customer_id, channel, campaign_id, campaign_name, recipient, payload, occurred_at)
-       SELECT e.id, ${$.orgId}, e.type, ${$.customerId}, e.channel, e.campaign_id, e.campaign_name, e.recipient, e.payload::jsonb, e.occurred_at
-       FROM unnest(${$.eventIds}::uuid[], ${$.eventTypes}::text[], ${$.eventChannels}::text[], ${$.eventCampaignIds}::text[],
-           ${$.eventCampaignNames}::text[], ${$.eventRecipients}::text[], ${$.eventPayloads}::text[], ${$.eventOccurredAts}::timestamptz[])
-         WITH ORDINALITY AS e(id, type, channel, campaign_id, campaign_name, recipient, payload, occurred_at, n)
-       WHERE EXISTS (SELECT 1 FROM locked)
+       SELECT e.id, l.org_id, e.type, l.customer_id, e.channel, e.campaign_id, e.campaign_name, e.recipient, e.payload::jsonb, e.occurred_at
+       FROM unnest(${$.eventWrites}::int[], ${$.eventIds}::uuid[], ${$.eventTypes}::text[], ${$.eventChannels}::text[],
+           ${$.eventCampaignIds}::text[], ${$.eventCampaignNames}::text[], ${$.eventRecipients}::text[], ${$.eventPayloads}::text[],
+           ${$.eventOccurredAts}::timestamptz[])
+         WITH ORDINALITY AS e(w, id, type, channel, campaign_id, campaign_name, recipient, payload, occurred_at, n)
+         JOIN locked l ON l.w = e.w
        ORDER BY e.n
      ),
      led AS (
        INSERT INTO consent_ledger (org_id, customer_id, channel, topic, account_id, address, address_type, previous_status,
          status, dialect, source_name, api_key_id, actor, reason, campaign_id, communication_id, org_unit_id, ip, user_agent,
          request_id, proof, event_id, occurred_at, superseded_by_occurred_at)
-       SELECT ${$.orgId}, ${$.customerId}, l.channel, l.topic, l.account_id, l.address, l.address_type, l.previous_status, l.status,
-         ${$.dialect}, l.source_name, ${$.apiKeyId}, ${$.actorName}, ${$.reason}, ${$.campaignId}, ${$.communicationId}, l.org_unit_id,
-         ${$.ip}, ${$.userAgent}, ${$.requestId}, ${$.proof}::jsonb, l.event_id, l.occurred_at, l.superseded_by_occurred_at
-       FROM unnest(${$.channels}::text[], ${$.topics}::text[], ${$.accountIds}::text[], ${$.addresses}::text[],
+       SELECT l.org_id, l.customer_id, x.channel, x.topic, x.account_id, x.address, x.address_type, x.previous_status, x.status,
+         l.dialect, x.source_name, l.api_key_id, l.actor, l.reason, l.campaign_id, l.communication_id, x.org_unit_id,
+         l.ip, l.user_agent, l.request_id, l.proof::jsonb, x.event_id, x.occurred_at, x.superseded_by_occurred_at
+       FROM unnest(${$.rowWrites}::int[], ${$.channels}::text[], ${$.topics}::text[], ${$.accountIds}::text[], ${$.addresses}::text[],
            ${$.addressTypes}::text[], ${$.previousStatuses}::text[], ${$.statuses}::text[], ${$.sourceNames}::text[],
            ${$.orgUnitIds}::text[], ${$.ledgerEventIds}::uuid[], ${$.occurredAts}::timestamptz[], ${$.supersededByOccurredAts}::timestamptz[])
-         WITH ORDINALITY AS l(channel, topic, account_id, address, address_type, previous_status, status, source_name,
+         WITH ORDINALITY AS x(w, channel, topic, account_id, address, address_type, previous_status, status, source_name,
            org_unit_id, event_id, occurred_at, superseded_by_occurred_at, n)
-       WHERE EXISTS (SELECT 1 FROM locked)
-       ORDER BY l.n
-       RETURNING id, channel, topic, account_id, address, address_type, status, occurred_at, superseded_by_occurred_at
+         JOIN locked l ON l.w = x.w
+       ORDER BY x.n
+       RETURNING id, org_id, customer_id, channel, topic, account_id, address, address_type, status, occurred_at, superseded_by_occurred_at
      ),
-     -- One row per key: the last change to a key within the request that was not superseded.
+     -- One row per key: the last change to a key within the write that was not superseded.
      final AS (
-       SELECT DISTINCT ON (channel, topic, account_id, address) *
+       SELECT DISTINCT ON (customer_id, channel, topic, account_id, address) *
        FROM led WHERE superseded_by_occurred_at IS NULL
-       ORDER BY channel, topic, account_id, address, id DESC
+       ORDER BY customer_id, channel, topic, account_id, address, id DESC
      ),
      up AS (
        INSERT INTO consents (org_id, customer_id, channel, topic, account_id, address, address_type, status, last_ledger_id, occurred_at)
-       SELECT ${$.orgId}, ${$.customerId}, channel, topic, account_id, address, address_type, status, id, occurred_at FROM final
+       SELECT org_id, customer_id, channel, topic, account_id, address, address_type, status, id, occurred_at FROM final
        ON CONFLICT (org_id, customer_id, channel, topic, account_id, address)
        DO UPDATE SET status = EXCLUDED.status, last_ledger_id = EXCLUDED.last_ledger_id, occurred_at = EXCLUDED.occurred_at,
          address_type = COALESCE(EXCLUDED.address_type, consents.address_type), updated_at = now()
      )
-     SELECT id FROM led ORDER BY id`,
+     SELECT id, customer_id FROM led ORDER BY id`,
     values,
     'optline-consent-write',
   );
-  // Ids come from one sequence in row order, so ascending ids are the rows in input order.
-  return result.map((r) => Number(r.id));
+  // Ids come from one sequence in row order, so ascending ids are each write's rows in its order.
+  const ids: number[][] = writes.map(() => []);
+  for (const r of result) ids[writeOf.get(Number(r.customer_id))!].push(Number(r.id));
+  return ids;
 }

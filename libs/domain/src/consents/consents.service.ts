@@ -13,7 +13,8 @@ import { NewEvent } from '../events/outbox';
 import { CustomerIdentity, CustomersService } from '../customers/customers.service';
 import { ConsentKey } from './consent-key';
 import { ConsentChange, ConsentPlan, PlannedChange, PlannedWrite, planChanges } from './consent-plan';
-import { LedgerRow, lockCustomerConsents, readConsentSnapshot, Sql, StoredConsent, versionStill, writeConsentChanges } from './consent-store';
+import { CustomerWrite, LedgerRow, lockCustomerConsents, Sql, StoredConsent, versionStill, writeConsentChanges } from './consent-store';
+import { ConsentWriteBatch } from './consent-write-batch';
 import { effectiveTime, TimedStatus } from './consent-timeline';
 import { Consent } from './consent.entity';
 import { consentKeyString } from './consent-key';
@@ -117,6 +118,9 @@ const eventIdsOf = (outcome: ConsentOutcome) => outcome.applied.flatMap((a) => (
  */
 @Injectable()
 export class ConsentsService {
+  /** The optimistic reads and writes of concurrent requests, one statement a turn of the event loop each. */
+  private readonly optimistic: ConsentWriteBatch;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly notifier: EventNotifier,
@@ -125,7 +129,9 @@ export class ConsentsService {
     @Optional() private readonly secrets?: OrgSecretsService,
     // Absent there too: a migration never asks for a confirmation.
     @Optional() private readonly links?: PersonLinksService,
-  ) {}
+  ) {
+    this.optimistic = new ConsentWriteBatch({ query: poolQuery(this.dataSource) });
+  }
 
   /**
    * Applies a command atomically. Concurrent requests for one customer are ordered by the
@@ -168,23 +174,32 @@ export class ConsentsService {
     if (!locked) throw customerNotFound();
     // Only text and values: a manager's third argument means something else.
     const sql: Sql = { query: (text, params) => manager.query(text, params) };
-    const outcome = await this.applyToState(sql, actor, command, locked.customerId, locked.records, null);
+    const writeAlone = (write: CustomerWrite) => writeConsentChanges(sql, [write]).then(([ids]) => ids);
+    const outcome = await this.applyToState(sql, writeAlone, actor, command, locked.customerId, locked.records, null);
     if (outcome === 'conflict') throw new Error('consent write refused while holding the customer lock');
     return outcome;
   }
 
   /**
    * The write path's fast way: read the state, decide, and write it in one statement that applies
-   * only if nobody wrote in between (two round trips, no transaction block). A concurrent write
-   * makes it read and decide again; after OPTIMISTIC_ATTEMPTS lost races it gives way (null) to the
+   * only if nobody wrote in between (two round trips, no transaction block; the write shares its
+   * statement with those of concurrent requests). A concurrent write makes it read and decide again; after OPTIMISTIC_ATTEMPTS lost races it gives way (null) to the
    * locking way, so a hot customer still makes progress.
    */
   private async applyOptimistically(actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome | null> {
     const sql: Sql = { query: poolQuery(this.dataSource) };
     for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-      const snapshot = await readConsentSnapshot(sql, actor.orgId, command.customerId);
+      const snapshot = await this.optimistic.read(actor.orgId, command.customerId);
       if (!snapshot) throw customerNotFound();
-      const outcome = await this.applyToState(sql, actor, command, snapshot.customerId, snapshot.records, snapshot.version);
+      const outcome = await this.applyToState(
+        sql,
+        (write) => this.optimistic.write(write),
+        actor,
+        command,
+        snapshot.customerId,
+        snapshot.records,
+        snapshot.version,
+      );
       if (outcome !== 'conflict') return outcome;
     }
     return null;
@@ -196,12 +211,13 @@ export class ConsentsService {
   }
 
   /**
-   * Plans the command against the state `before` of customer `customerId`, and writes it in one
-   * statement; 'conflict' when `expectedVersion` is no longer the customer's (another write came
-   * first).
+   * Plans the command against the state `before` of customer `customerId`, and writes it with
+   * `write` (one statement); 'conflict' when `expectedVersion` is no longer the customer's (another
+   * write came first).
    */
   private async applyToState(
     sql: Sql,
+    write: (write: CustomerWrite) => Promise<number[]>,
     actor: ActorContext,
     command: ConsentCommand,
     customerId: number,
@@ -236,10 +252,9 @@ export class ConsentsService {
     const events = writes.flatMap((w, i) =>
       eventIds[i] ? [this.eventFor(actor, command, customerId, w, eventIds[i]!, confirmUrls[i])] : [],
     );
-    const ledgerIds = await writeConsentChanges(
-      sql,
+    const ledgerIds = await write({
       actor,
-      {
+      context: {
         customerId,
         actorName: command.actorName ?? null,
         reason: command.reason ?? null,
@@ -248,9 +263,9 @@ export class ConsentsService {
         proof: command.proof ?? null,
       },
       events,
-      writes.map((w, i) => toLedgerRow(w, eventIds[i])),
+      rows: writes.map((w, i) => toLedgerRow(w, eventIds[i])),
       expectedVersion,
-    );
+    });
     if (ledgerIds.length === 0) return 'conflict';
     return outcomeOf(plan, new Map(writes.map((w, i) => [w.index, { ledgerId: ledgerIds[i], eventId: eventIds[i] }])), context);
   }

@@ -58,6 +58,6 @@ export async function restateSuppressions(
     supersededByOccurredAt: null,
   }));
   const context = { customerId, actorName: null, reason: SUPPRESSED_REASON, campaignId: null, communicationId: null, proof: null };
-  const ids = await writeConsentChanges(sql, systemActor(orgId), context, [], ledgerRows, expectedVersion);
+  const [ids] = await writeConsentChanges(sql, [{ actor: systemActor(orgId), context, events: [], rows: ledgerRows, expectedVersion }]);
   return ids.length === 0 ? null : restated;
 }
