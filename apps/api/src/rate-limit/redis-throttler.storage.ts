@@ -45,7 +45,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     // Its own connection: a slow BullMQ command must not queue ahead of every request's count.
-    const redis = createRedisClient(config.redis, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+    // Auto-pipelining sends the counts of the requests of one event-loop turn in one write, as the
+    // consent statements of one turn go to Postgres as one.
+    const redis = createRedisClient(config.redis, { maxRetriesPerRequest: 1, enableOfflineQueue: true, enableAutoPipelining: true });
     redis.defineCommand('rateLimitIncrement', { numberOfKeys: 2, lua: INCREMENT });
     this.redis = redis as WithIncrement;
   }
