@@ -141,6 +141,32 @@ describe('consent writes of concurrent requests share a statement', () => {
     expect(await api.dataSource.query('SELECT count(*)::int AS n FROM events WHERE customer_id = $1', [customer.id])).toEqual([{ n: 1 }]);
   });
 
+  it('refuses a write whose customer another transaction changed while the statement waited for its lock, and applies the rest', async () => {
+    const [held, free] = await Promise.all([registerCustomer(api, org), registerCustomer(api, org)]);
+    const heldWrite = await optOut(held.id);
+    const freeWrite = await optOut(free.id);
+    // Another request holds the customer's lock and has bumped its version, not yet committed.
+    const runner = api.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    await runner.query('SELECT 1 FROM customers WHERE id = $1 FOR UPDATE', [held.id]);
+    await runner.query('UPDATE customers SET consent_version = consent_version + 1 WHERE id = $1', [held.id]);
+    const batch = new ConsentWriteBatch(sql);
+
+    const pending = Promise.all([batch.write(heldWrite), batch.write(freeWrite)]);
+    await new Promise((r) => setTimeout(r, 300));
+    await runner.commitTransaction();
+    await runner.release();
+    const [heldIds, freeIds] = await pending;
+
+    expect(statements).toHaveLength(1);
+    expect(heldIds).toEqual([]);
+    expect(await ledgerOf(held.id)).toEqual([]);
+    expect(freeIds).toHaveLength(1);
+    expect(await versionOf(held.id)).toBe(heldWrite.expectedVersion! + 1);
+    expect(await versionOf(free.id)).toBe(freeWrite.expectedVersion! + 1);
+  });
+
   it("lets no write's failure fail the others: each goes again on its own", async () => {
     const [a, b, c] = await Promise.all([registerCustomer(api, org), registerCustomer(api, org), registerCustomer(api, org)]);
     const bad = await optOut(b.id, { actor: { ...actor, apiKeyId: 'not-a-uuid' } });
