@@ -41,7 +41,9 @@ export async function createApiApp(options: { logs?: boolean } = {}): Promise<Ne
   useJsonBodyParser(app, BODY_LIMIT_BYTES);
   useBodyBudget(app, loadConfig().maxBodyBytesInFlight, BODY_LIMIT_BYTES);
   if (options.logs !== false) app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // On SIGTERM/SIGINT: close everything, then exit with 0 (a clean stop, like the worker's) once
+  // the logs are flushed, rather than re-raise the signal.
+  app.enableShutdownHooks([], { useProcessExit: true });
   registerFormParsers(app);
 
   const document = SwaggerModule.createDocument(

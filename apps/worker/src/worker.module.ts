@@ -24,7 +24,7 @@ import { WorkerMetrics } from './worker-metrics';
     // JSON logs like the API's; the worker serves no routes, so no per-request middleware.
     LoggerModule.forRoot({ pinoHttp: { level: loadConfig().logLevel }, forRoutes: [] }),
     DatabaseModule,
-    QueuesModule,
+    QueuesModule.forWorker(),
     DeliveriesDomainModule,
     // For the expiry of double opt-in requests (the sweeper's job).
     OutboxOnlyNotifierModule,

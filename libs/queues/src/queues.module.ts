@@ -1,41 +1,64 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { BullModule } from '@nestjs/bullmq';
-import { Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { QueueName } from './jobs';
-import { QueueConnection } from './queue-connection';
+import { QUEUE_ROLE, QueueConnection, QueueRole } from './queue-connection';
 
 /** Provides the one QueueConnection of an application. */
-@Module({ providers: [QueueConnection], exports: [QueueConnection] })
+@Module({})
 class QueueConnectionModule {}
 
 /**
  * BullMQ on the configured Redis (or Redis Cluster), with both queues registered under
- * QUEUE_PREFIX.
+ * QUEUE_PREFIX, connected as the application's role asks (see QueueConnection).
  *
- * The shared cluster client is closed here, in this module's shutdown hook: Nest shuts modules
- * down deepest first, so the queues and workers BullMQ's modules (imported below) hold are
- * closed by then.
+ * The connection is closed here, in this module's shutdown hook: Nest shuts modules down deepest
+ * first, so the queues and workers BullMQ's modules (imported below) hold are closed by then.
  */
-@Module({
-  imports: [
-    QueueConnectionModule,
-    BullModule.forRootAsync({
-      imports: [QueueConnectionModule],
-      inject: [APP_CONFIG, QueueConnection],
-      useFactory: (config: AppConfig, connection: QueueConnection) => ({
-        connection: connection.options,
-        prefix: config.redis.queuePrefix,
-        defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000 },
-      }),
-    }),
-    BullModule.registerQueue({ name: QueueName.EVENTS }, { name: QueueName.DELIVERIES }),
-  ],
-  exports: [BullModule],
-})
+@Module({})
 export class QueuesModule implements OnApplicationShutdown {
+  /** For the API, which only adds jobs. */
+  static forProducer(): DynamicModule {
+    return QUEUES_MODULES.producer;
+  }
+
+  /** For the worker, which consumes the queues (and adds flushes). */
+  static forWorker(): DynamicModule {
+    return QUEUES_MODULES.worker;
+  }
+
   constructor(private readonly connection: QueueConnection) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.connection.close();
   }
 }
+
+function queuesModule(role: QueueRole): DynamicModule {
+  // One object, imported twice below: Nest makes it one module, so one QueueConnection.
+  const connection: DynamicModule = {
+    module: QueueConnectionModule,
+    providers: [{ provide: QUEUE_ROLE, useValue: role }, QueueConnection],
+    exports: [QueueConnection],
+  };
+  return {
+    module: QueuesModule,
+    imports: [
+      connection,
+      BullModule.forRootAsync({
+        imports: [connection],
+        inject: [APP_CONFIG, QueueConnection],
+        useFactory: (config: AppConfig, queues: QueueConnection) => ({
+          connection: queues.options,
+          prefix: config.redis.queuePrefix,
+          defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000 },
+        }),
+      }),
+      BullModule.registerQueue({ name: QueueName.EVENTS }, { name: QueueName.DELIVERIES }),
+    ],
+    exports: [BullModule],
+  };
+}
+
+/** Built once per role, so that every import of a role's module is the same module. */
+const QUEUES_MODULES: Record<QueueRole, DynamicModule> = { producer: queuesModule('producer'), worker: queuesModule('worker') };

@@ -36,7 +36,11 @@ export class AppProcess {
     child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
     child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
     const started = new AppProcess(child, appPort, output);
-    await started.waitReady();
+    // A process that never got ready is nobody's to stop: kill it, or it outlives the test run.
+    await started.waitReady().catch((error) => {
+      child.kill('SIGKILL');
+      throw error;
+    });
     return started;
   }
 

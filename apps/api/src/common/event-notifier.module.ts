@@ -25,7 +25,7 @@ export class QueueEventNotifier extends EventNotifier {
 
 @Global()
 @Module({
-  imports: [QueuesModule],
+  imports: [QueuesModule.forProducer()],
   providers: [EventPublisher, { provide: EventNotifier, useClass: QueueEventNotifier }],
   exports: [EventNotifier, EventPublisher],
 })

@@ -5,7 +5,7 @@ import { HealthController } from './health.controller';
 import { RedisHealthIndicator } from './redis.health';
 
 @Module({
-  imports: [TerminusModule, QueuesModule],
+  imports: [TerminusModule, QueuesModule.forProducer()],
   controllers: [HealthController],
   providers: [RedisHealthIndicator],
 })

@@ -4,5 +4,5 @@ import { ApiMetrics } from './api-metrics';
 import { MetricsController } from './metrics.controller';
 
 @Global()
-@Module({ imports: [QueuesModule], controllers: [MetricsController], providers: [ApiMetrics], exports: [ApiMetrics] })
+@Module({ imports: [QueuesModule.forProducer()], controllers: [MetricsController], providers: [ApiMetrics], exports: [ApiMetrics] })
 export class MetricsModule {}
