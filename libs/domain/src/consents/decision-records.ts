@@ -91,12 +91,12 @@ const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)
  * question at 1,000 customers, growing with the org. test/consent-decision.e2e-spec.ts checks the plan.
  *
  * Only what an answer shows is selected (the record's channel, topic and account are the question's
- * own), as arrays in this order (see readRow). Times come as epoch milliseconds: parsing 4,000
+ * own), as arrays in this order (see COLUMN). Times come as epoch milliseconds: parsing 4,000
  * timestamp strings was 7% of a bulk request's CPU. Postgres truncates to the millisecond exactly
  * (extract(epoch) is numeric), as pg's own parser does, so the times shown are the same.
  */
 export const QUESTION_RECORDS_SQL = `
-  SELECT k.n::int, cu.id AS named_id, cu.merged_into,
+  SELECT k.n::int, cu.merged_into,
          c.address, c.address_type, c.status, ${epochMs('c.occurred_at')} AS occurred_ms, ${epochMs('c.updated_at')} AS updated_ms,
          l.id AS l_id, l.previous_status, l.status AS l_status, l.dialect, l.source_name, l.api_key_id, l.actor, l.reason,
          l.campaign_id, l.communication_id, l.proof, l.ip, l.user_agent, l.request_id, l.event_id,
@@ -113,41 +113,69 @@ export const QUESTION_RECORDS_SQL = `
     LEFT JOIN LATERAL (
          SELECT * FROM consent_ledger WHERE id = c.last_ledger_id AND org_id = $1 OFFSET 0) l ON true`;
 
+/** Where each column of QUESTION_RECORDS_SQL is in a row (rows come as arrays). */
+const COLUMN = {
+  n: 0,
+  mergedInto: 1,
+  address: 2,
+  addressType: 3,
+  status: 4,
+  occurredMs: 5,
+  updatedMs: 6,
+  entryId: 7,
+  previousStatus: 8,
+  entryStatus: 9,
+  dialect: 10,
+  sourceName: 11,
+  apiKeyId: 12,
+  actor: 13,
+  reason: 14,
+  campaignId: 15,
+  communicationId: 16,
+  proof: 17,
+  ip: 18,
+  userAgent: 19,
+  requestId: 20,
+  eventId: 21,
+  entryOccurredMs: 22,
+  createdMs: 23,
+} as const;
+
 /** The same time is often shown twice (a record's change and its entry's): format it once. */
 const isoOf = (ms: number, same: number, sameIso: string) => (ms === same ? sameIso : new Date(ms).toISOString());
 
-/** A row's ledger entry (columns 8 to 24 of QUESTION_RECORDS_SQL), null when none set the record. */
+/** A row's ledger entry, null when none set the record. */
 function ledgerEntryOf(row: any[], occurredMs: number, occurredAt: string, updatedMs: number, updatedAt: string): DecidingLedgerEntry | null {
-  if (row[8] === null) return null;
-  const entryOccurredMs: number = row[23];
-  const createdMs: number = row[24];
+  if (row[COLUMN.entryId] === null) return null;
+  const entryOccurredMs: number = row[COLUMN.entryOccurredMs];
+  const createdMs: number = row[COLUMN.createdMs];
   return {
-    id: Number(row[8]),
-    previousStatus: row[9],
-    status: row[10],
-    dialect: row[11],
-    sourceName: row[12],
-    apiKeyId: row[13],
-    actor: row[14],
-    reason: row[15],
-    campaignId: row[16],
-    communicationId: row[17],
-    proof: row[18],
-    ip: row[19],
-    userAgent: row[20],
-    requestId: row[21],
-    eventId: row[22],
+    id: Number(row[COLUMN.entryId]),
+    previousStatus: row[COLUMN.previousStatus],
+    status: row[COLUMN.entryStatus],
+    dialect: row[COLUMN.dialect],
+    sourceName: row[COLUMN.sourceName],
+    apiKeyId: row[COLUMN.apiKeyId],
+    actor: row[COLUMN.actor],
+    reason: row[COLUMN.reason],
+    campaignId: row[COLUMN.campaignId],
+    communicationId: row[COLUMN.communicationId],
+    proof: row[COLUMN.proof],
+    ip: row[COLUMN.ip],
+    userAgent: row[COLUMN.userAgent],
+    requestId: row[COLUMN.requestId],
+    eventId: row[COLUMN.eventId],
     occurredAt: isoOf(entryOccurredMs, occurredMs, occurredAt),
     createdAt: isoOf(createdMs, updatedMs, updatedAt),
   };
 }
 
-/** A row's record (columns 3 to 7) with its ledger entry; the key's channel, topic and account are the question's. */
+/** A row's record with its ledger entry; the key's channel, topic and account are the question's. */
 function readRecord(key: AskedKey, row: any[]): ReadRecord {
-  const address: string = row[3];
-  const status: ConsentStatus = row[5];
-  const occurredMs: number = row[6];
-  const updatedMs: number = row[7];
+  const address: string = row[COLUMN.address];
+  const status: ConsentStatus = row[COLUMN.status];
+  const occurredMs: number = row[COLUMN.occurredMs];
+  const updatedMs: number = row[COLUMN.updatedMs];
   const occurredAt = new Date(occurredMs).toISOString();
   const updatedAt = isoOf(updatedMs, occurredMs, occurredAt);
   const shown: DecidingRecord = {
@@ -156,7 +184,7 @@ function readRecord(key: AskedKey, row: any[]): ReadRecord {
     topic: key.topic,
     accountId: key.accountId,
     address,
-    addressType: row[4],
+    addressType: row[COLUMN.addressType],
     status,
     occurredAt,
     updatedAt,
@@ -199,13 +227,14 @@ export async function readQuestionRecords(dataSource: DataSource, orgId: string,
       'optline-question-records',
     );
     for (const row of rows as any[][]) {
-      const n: number = row[0] - 1;
+      const n: number = row[COLUMN.n] - 1;
       let read = records[n];
       if (!read) {
-        const customer = resolvedCustomer(Number(row[1]), row[2] === null ? null : Number(row[2]));
+        // The customer row found is the one the question names (its id is the key's).
+        const customer = resolvedCustomer(keys[n].named!, row[COLUMN.mergedInto] === null ? null : Number(row[COLUMN.mergedInto]));
         read = records[n] = { customer, channelRecord: null, addressRecords: [] };
       }
-      if (row[5] === null) continue; // no record of the key
+      if (row[COLUMN.status] === null) continue; // no record of the key
       const record = readRecord(keys[n], row);
       if (levelOf(record) === 'channel') read.channelRecord = record;
       else read.addressRecords.push(record);
