@@ -2,15 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Channel } from '../common/channel';
-import { ConsentStatus } from '../common/consent-status';
+import { allowsSending, ConsentStatus, DEFAULT_CONSENT_STATUS } from '../common/consent-status';
 import { ErrorCodes, notFound } from '../common/domain-error';
 import { poolQuery } from '../common/raw-client';
-import { CustomerReference, namedCustomerIds, OrgScope } from '../customers/customer-references';
-import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
-import { decideConsent, decideWithoutAddress, Precedence } from './consent-precedence';
-import { Consent } from './consent.entity';
+import { CustomerReference, namedCustomerIds, OrgScope, ResolvedCustomer } from '../customers/customer-references';
+import { decidingRecord, decidingRecordWithoutAddress, inAddressOrder } from './consent-precedence';
 import { normalizeAddress } from './contact-address';
-import { AskedKey, QuestionRecords, readQuestionRecords } from './decision-records';
+import { AskedKey, DecidingRecord, QuestionRecords, ReadRecord, readQuestionRecords } from './decision-records';
 
 /** "May I send on this channel and topic, to this address?" */
 export interface ConsentQuestion {
@@ -27,32 +25,31 @@ export interface ConsentQuestion {
 /** A question of a bulk request: it names its customer itself. */
 export type CustomerConsentQuestion = ConsentQuestion & { customer: CustomerReference };
 
-/** A record that decided, with the ledger entry that set it. */
-export interface DecidingRecord {
-  record: Consent;
-  ledgerEntry: ConsentLedgerEntry | null;
-}
+export type { DecidingLedgerEntry, DecidingRecord } from './decision-records';
 
+/** One address of a question asked without an address, answered as if it had been asked for it. */
 export interface AddressDecision {
   address: string;
   allowed: boolean;
   status: ConsentStatus;
-  level: 'address' | 'channel';
   decidedBy: DecidingRecord;
 }
 
+/**
+ * An answer, its fields in the order optline's own API shows them: the native answer is this
+ * object as is (building a copy of a thousand answers was half a bulk request's garbage).
+ */
 export interface ConsentDecision {
   /** The customer the answer is about: the survivor when the one named was merged. */
   customerId: number;
-  /** Set when the customer named was merged into another: the survivor answered instead. */
-  mergedInto: number | null;
   allowed: boolean;
   status: ConsentStatus;
-  level: 'address' | 'channel' | 'default';
-  /** The record that decided with the ledger entry that set it; null when the default decided. */
+  /** The record that decided (its level says which) with its ledger entry; null when the default decided. */
   decidedBy: DecidingRecord | null;
   /** Only for a question without an address: each address-level record with its own answer. */
   addresses?: AddressDecision[];
+  /** Set when the customer named was merged into another: the survivor answered instead. */
+  mergedInto?: number;
 }
 
 /** A bulk item that could not be answered (an unknown customer); the other items still are. */
@@ -84,8 +81,10 @@ export class ConsentDecisionsService {
   async decideAll(scope: OrgScope, questions: CustomerConsentQuestion[]): Promise<Array<ConsentDecision | DecisionFailure>> {
     const named = await namedCustomerIds(poolQuery(this.dataSource), scope, questions.map((q) => q.customer));
     const asked = questions.map((question, i) => keyOf(named[i], question, scope.phoneRegion));
-    const read = await readQuestionRecords(this.dataSource, scope.orgId, asked);
-    return read.map((records, i) => (records ? answerOf(asked[i], records) : UNKNOWN_CUSTOMER));
+    const { keys, records, positions } = await readQuestionRecords(this.dataSource, scope.orgId, asked);
+    // One answer per distinct question: a question asked twice shows the same answer in both places.
+    const answers = records.map((read, i) => (read ? answerOf(keys[i], read) : UNKNOWN_CUSTOMER));
+    return positions.map((position) => answers[position]);
   }
 }
 
@@ -94,32 +93,23 @@ function keyOf(named: number | null, question: ConsentQuestion, phoneRegion: str
   return { named, channel: question.channel, topic: question.topic, accountId: question.accountId ?? '', address: address || null };
 }
 
-/**
- * With an address: that address against the channel-wide record. Without: every address.
- * (Built field by field: a bulk request builds a thousand of these, and object rest and spread
- * copies were the largest single cost of answering them in the profile.)
- */
-function answerOf(key: AskedKey, records: QuestionRecords): ConsentDecision {
-  const withEntry = (record: Consent): DecidingRecord => ({ record, ledgerEntry: records.ledgerEntryOf(record) });
-  const { channelRecord, addressRecords } = records;
-  const { customerId, mergedInto } = records.customer;
-  const answer = (precedence: Precedence<Consent>): ConsentDecision => ({
-    customerId,
-    mergedInto,
-    allowed: precedence.allowed,
-    status: precedence.status,
-    level: precedence.level,
-    decidedBy: precedence.decidedBy && withEntry(precedence.decidedBy),
+/** With an address: that address against the channel-wide record. Without: every address. */
+function answerOf(key: AskedKey, read: QuestionRecords): ConsentDecision {
+  const { channelRecord, addressRecords } = read;
+  if (key.address !== null) return answer(read.customer, decidingRecord(channelRecord, addressRecords[0] ?? null));
+  const byAddress = inAddressOrder(addressRecords);
+  const addresses = byAddress.map((record): AddressDecision => {
+    const decider = decidingRecord(channelRecord, record)!; // an address-level record is there: never the default
+    return { address: record.address, allowed: allowsSending(decider.status), status: decider.status, decidedBy: decider.shown };
   });
-  if (key.address !== null) return answer(decideConsent(channelRecord, addressRecords[0] ?? null));
-  const precedence = decideWithoutAddress(channelRecord, addressRecords);
-  const whole = answer(precedence);
-  whole.addresses = precedence.addresses.map((p) => ({
-    address: p.address,
-    allowed: p.allowed,
-    status: p.status,
-    level: p.level,
-    decidedBy: withEntry(p.decidedBy),
-  }));
-  return whole;
+  return answer(read.customer, decidingRecordWithoutAddress(channelRecord, byAddress), addresses);
+}
+
+/** The answer of the record that decided (null: the implicit default), built field by field in the shown order. */
+function answer(customer: ResolvedCustomer, decider: ReadRecord | null, addresses?: AddressDecision[]): ConsentDecision {
+  const status = decider ? decider.status : DEFAULT_CONSENT_STATUS;
+  const decision: ConsentDecision = { customerId: customer.customerId, allowed: allowsSending(status), status, decidedBy: decider ? decider.shown : null };
+  if (addresses) decision.addresses = addresses;
+  if (customer.mergedInto !== null) decision.mergedInto = customer.mergedInto;
+  return decision;
 }

@@ -2,7 +2,7 @@ import { ConsentStatus } from '../common/consent-status';
 import { decideConsent, decideWithoutAddress } from './consent-precedence';
 
 /** A record whose change happened at minute `at` (times, not ledger ids, order changes). */
-const rec = (status: ConsentStatus, at: number, address = '') => ({ status, address, occurredAt: new Date(Date.UTC(2026, 0, 1, 10, at)) });
+const rec = (status: ConsentStatus, at: number, address = '') => ({ status, address, occurredMs: Date.UTC(2026, 0, 1, 10, at) });
 const { OPTIN, OPTOUT, HARDBOUNCED } = ConsentStatus;
 
 describe('decideConsent (channel-wide vs address-level)', () => {

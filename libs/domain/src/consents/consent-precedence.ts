@@ -7,8 +7,9 @@ export interface RecordedConsent {
   /**
    * When the change that set the status happened. Not the ledger id: a change can arrive after
    * one that happened later (a dialect's own time), so the order of recording proves nothing.
+   * Epoch milliseconds: the rule only compares them, and a bulk answer reads thousands.
    */
-  occurredAt: Date;
+  occurredMs: number;
 }
 
 export interface Precedence<R extends RecordedConsent> {
@@ -56,39 +57,57 @@ const forbids = (record: RecordedConsent | null) => record !== null && !allowsSe
  *    sending AND its change happened after the channel-wide one (the more specific, more recent
  *    word wins). On equal times the forbidding record wins.
  * 3. Otherwise the most specific record decides (address, then channel).
- * 4. With no record, the implicit default (OPTIN, Capillary's rule for a registered customer).
+ * 4. With no record, the implicit default (OPTIN, Capillary's rule for a registered customer): null.
  *
- * So an opt-out is never overridden by a less specific opt-in, nor by an older one.
+ * So an opt-out is never overridden by a less specific opt-in, nor by an older one. The answer is
+ * the record itself (its status and level follow from it), so a bulk request that asks a thousand
+ * questions allocates nothing here.
  */
-export function decideConsent<R extends RecordedConsent>(channelRecord: R | null, addressRecord: R | null): Precedence<R> {
-  if (addressRecord && forbids(addressRecord)) return decidedBy(addressRecord, 'address');
+export function decidingRecord<R extends RecordedConsent>(channelRecord: R | null, addressRecord: R | null): R | null {
+  if (addressRecord && forbids(addressRecord)) return addressRecord;
   if (channelRecord && forbids(channelRecord)) {
-    const laterOptIn = addressRecord && addressRecord.occurredAt.getTime() > channelRecord.occurredAt.getTime();
-    return laterOptIn ? decidedBy(addressRecord, 'address') : decidedBy(channelRecord, 'channel');
+    const laterOptIn = addressRecord !== null && addressRecord.occurredMs > channelRecord.occurredMs;
+    return laterOptIn ? addressRecord : channelRecord;
   }
-  if (addressRecord) return decidedBy(addressRecord, 'address');
-  if (channelRecord) return decidedBy(channelRecord, 'channel');
-  return IMPLICIT_DEFAULT;
+  return addressRecord ?? channelRecord;
 }
 
 /**
  * A question without an address sees every address-level record of that channel and topic: a
  * send "to this customer" may reach any of them, so one that forbids sending forbids the whole.
- * Each address keeps its own answer (decideConsent against the channel-wide record), so a caller
- * can still send to the addresses that remain allowed.
- *
  * The whole is decided by the channel-wide record if it forbids, else by the first address-level
- * record that forbids, else by the channel-wide record, else by the implicit default.
+ * record that forbids (in address order: `byAddress`, see inAddressOrder), else by the channel-wide
+ * record, else by the implicit default (null). Each address keeps its own answer, decidingRecord
+ * against the channel-wide record, so a caller can still send to the addresses that remain allowed.
  */
+export function decidingRecordWithoutAddress<R extends RecordedConsent>(channelRecord: R | null, byAddress: readonly R[]): R | null {
+  if (channelRecord && forbids(channelRecord)) return channelRecord;
+  for (const record of byAddress) if (forbids(record)) return record;
+  return channelRecord;
+}
+
+/** Address-level records in the order their answers are listed (and the first forbidding one decides). */
+export const inAddressOrder = <R extends RecordedConsent>(records: R[]): R[] =>
+  records.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+
+/** The level a deciding record answers at: its address says it. */
+export const levelOf = (record: RecordedConsent): 'address' | 'channel' => (record.address === '' ? 'channel' : 'address');
+
+const precedenceOf = <R extends RecordedConsent>(record: R | null): Precedence<R> =>
+  record === null ? IMPLICIT_DEFAULT : decidedBy(record, levelOf(record));
+
+/** decidingRecord as a whole answer: allowed, status, level and the record (or the default). */
+export function decideConsent<R extends RecordedConsent>(channelRecord: R | null, addressRecord: R | null): Precedence<R> {
+  return precedenceOf(decidingRecord(channelRecord, addressRecord));
+}
+
+/** decidingRecordWithoutAddress as a whole answer, with each address's own. */
 export function decideWithoutAddress<R extends RecordedConsent>(channelRecord: R | null, addressRecords: R[]): ChannelPrecedence<R> {
-  const byAddress = [...addressRecords].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const byAddress = inAddressOrder([...addressRecords]);
   // With an address-level record present the default never decides: decidedBy is a record.
-  const addresses = byAddress.map(
-    (record): AddressPrecedence<R> => ({ address: record.address, ...(decideConsent(channelRecord, record) as Omit<AddressPrecedence<R>, 'address'>) }),
-  );
-  const forbiddingAddress = byAddress.find(forbids);
-  if (channelRecord && forbids(channelRecord)) return { ...decidedBy(channelRecord, 'channel'), addresses };
-  if (forbiddingAddress) return { ...decidedBy(forbiddingAddress, 'address'), addresses };
-  if (channelRecord) return { ...decidedBy(channelRecord, 'channel'), addresses };
-  return { ...IMPLICIT_DEFAULT, addresses };
+  const addresses = byAddress.map((record): AddressPrecedence<R> => {
+    const decider = decidingRecord(channelRecord, record)!;
+    return { address: record.address, ...decidedBy(decider, levelOf(decider)) };
+  });
+  return { ...precedenceOf(decidingRecordWithoutAddress(channelRecord, byAddress)), addresses };
 }

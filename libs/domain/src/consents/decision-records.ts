@@ -1,11 +1,9 @@
 import { DataSource } from 'typeorm';
 import { Channel } from '../common/channel';
 import { ConsentStatus } from '../common/consent-status';
-import { poolQuery } from '../common/raw-client';
-import { ConsentLedgerEntry } from './consent-ledger-entry.entity';
-import { Consent } from './consent.entity';
-import { ConsentRow } from './consent-store';
+import { poolQueryArrays } from '../common/raw-client';
 import { ResolvedCustomer, resolvedCustomer } from '../customers/customer-references';
+import { levelOf, RecordedConsent } from './consent-precedence';
 
 /** One question as the statement asks it: the customer named, and the key of the records it reads. */
 export interface AskedKey {
@@ -18,123 +16,70 @@ export interface AskedKey {
   address: string | null;
 }
 
-/** What one question read: its customer as resolved, and the records of its key with the ledger entries that set them. */
-export class QuestionRecords {
-  private readonly records: Consent[] = [];
-  /** The ledger entry of each record, by the record's position (a question reads one or two: no map). */
-  private readonly entries: Array<ConsentLedgerEntry | null> = [];
-
-  constructor(readonly customer: ResolvedCustomer) {}
-
-  add(record: Consent, ledgerEntry: ConsentLedgerEntry | null): void {
-    this.records.push(record);
-    this.entries.push(ledgerEntry);
-  }
-
-  /** The channel-wide record (address ''), if any. */
-  get channelRecord(): Consent | null {
-    return this.records.find((r) => r.address === '') ?? null;
-  }
-
-  /** The address-level records read: the one asked about, or every one when no address was asked. */
-  get addressRecords(): Consent[] {
-    return this.records.filter((r) => r.address !== '');
-  }
-
-  /** The ledger entry that set a record, read with it; null for a record older than the ledger. */
-  ledgerEntryOf(record: Consent): ConsentLedgerEntry | null {
-    return this.entries[this.records.indexOf(record)] ?? null;
-  }
+/** The ledger entry that set a deciding record, as an answer shows it (times in ISO 8601, UTC). */
+export interface DecidingLedgerEntry {
+  id: number;
+  previousStatus: ConsentStatus | null;
+  status: ConsentStatus;
+  dialect: string;
+  sourceName: string | null;
+  apiKeyId: string | null;
+  actor: string | null;
+  reason: string | null;
+  campaignId: string | null;
+  communicationId: string | null;
+  proof: Record<string, unknown> | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  eventId: string | null;
+  /** When the change happened; for an entry older than that column, when it was recorded. */
+  occurredAt: string;
+  createdAt: string;
 }
 
 /**
- * One row of the decision statement: a question's customer, one of its records (null columns when
- * it has none) and the ledger entry that set it (`l_`). Times come as epoch milliseconds (`_ms`):
- * parsing 4,000 timestamp strings was 7% of a bulk request's CPU, and its garbage a good part of
- * the GC's 37%. Postgres truncates to the millisecond exactly (extract(epoch) is numeric), as
- * pg's own parser does, so the Dates are the same.
+ * A record that can decide a question, with the ledger entry that set it, as an answer shows it:
+ * read once from its row, in the answer's field order, and shown as is (no copy per answer).
  */
-interface QuestionRecordRow extends Omit<ConsentRow, 'id' | 'occurred_at' | 'updated_at'> {
-  n: string;
-  named_id: string;
-  merged_into: string | null;
-  id: string | null;
-  occurred_ms: number;
-  updated_ms: number;
-  l_id: string | null;
-  l_address_type: string | null;
-  l_previous_status: ConsentStatus | null;
-  l_status: ConsentStatus;
-  l_dialect: string;
-  l_source_name: string | null;
-  l_api_key_id: string | null;
-  l_actor: string | null;
-  l_reason: string | null;
-  l_campaign_id: string | null;
-  l_communication_id: string | null;
-  l_org_unit_id: string | null;
-  l_ip: string | null;
-  l_user_agent: string | null;
-  l_request_id: string | null;
-  l_proof: Record<string, unknown> | null;
-  l_event_id: string | null;
-  l_occurred_ms: number | null;
-  l_superseded_by_occurred_ms: number | null;
-  l_created_ms: number;
+export interface DecidingRecord {
+  level: 'address' | 'channel';
+  channel: Channel;
+  topic: string;
+  accountId: string;
+  address: string;
+  addressType: string | null;
+  status: ConsentStatus;
+  occurredAt: string;
+  updatedAt: string;
+  /** Null for a record older than the ledger. */
+  ledgerEntry: DecidingLedgerEntry | null;
 }
 
-const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
-
-/** The record's key, which its ledger entry shares. */
-function withKey<T extends Consent | ConsentLedgerEntry>(target: T, orgId: string, row: QuestionRecordRow): T {
-  target.orgId = orgId;
-  target.customerId = Number(row.customer_id);
-  target.channel = row.channel;
-  target.topic = row.topic;
-  target.accountId = row.account_id;
-  target.address = row.address;
-  target.addressType = row.address_type;
-  return target;
+/** A record as the precedence rule reads it, with what an answer shows of it. */
+export interface ReadRecord extends RecordedConsent {
+  shown: DecidingRecord;
 }
 
-function toConsent(orgId: string, row: QuestionRecordRow): Consent {
-  const consent = withKey(new Consent(), orgId, row);
-  consent.id = Number(row.id);
-  consent.status = row.status;
-  consent.lastLedgerId = row.last_ledger_id === null ? null : Number(row.last_ledger_id);
-  consent.occurredAt = new Date(row.occurred_ms);
-  consent.updatedAt = new Date(row.updated_ms);
-  return consent;
+/** What one distinct question read: its customer as resolved, and the records of its key. */
+export interface QuestionRecords {
+  customer: ResolvedCustomer;
+  /** The channel-wide record (address ''), if any. */
+  channelRecord: ReadRecord | null;
+  /** The address-level records read: the one asked about, or every one when no address was asked. */
+  addressRecords: ReadRecord[];
 }
 
-function toLedgerEntry(orgId: string, row: QuestionRecordRow): ConsentLedgerEntry | null {
-  if (row.l_id === null) return null;
-  const entry = withKey(new ConsentLedgerEntry(), orgId, row);
-  entry.id = Number(row.l_id);
-  // The entry that set a record was written for the record's key; only the address type may have changed since.
-  entry.addressType = row.l_address_type;
-  entry.previousStatus = row.l_previous_status;
-  entry.status = row.l_status;
-  entry.dialect = row.l_dialect;
-  entry.sourceName = row.l_source_name;
-  entry.apiKeyId = row.l_api_key_id;
-  entry.actor = row.l_actor;
-  entry.reason = row.l_reason;
-  entry.campaignId = row.l_campaign_id;
-  entry.communicationId = row.l_communication_id;
-  entry.orgUnitId = row.l_org_unit_id;
-  entry.ip = row.l_ip;
-  entry.userAgent = row.l_user_agent;
-  entry.requestId = row.l_request_id;
-  entry.proof = row.l_proof;
-  entry.eventId = row.l_event_id;
-  entry.occurredAt = dateOf(row.l_occurred_ms);
-  entry.supersededByOccurredAt = dateOf(row.l_superseded_by_occurred_ms);
-  entry.createdAt = new Date(row.l_created_ms);
-  return entry;
+/** The questions as read: each distinct question once, and where each asked question finds its own. */
+export interface ReadQuestions {
+  keys: AskedKey[];
+  /** By distinct question; null for one whose customer is unknown. */
+  records: Array<QuestionRecords | null>;
+  /** For each question asked, in order, the index of its distinct question. */
+  positions: number[];
 }
 
-/** A time column as epoch milliseconds, truncated like pg's own parser (see QuestionRecordRow). */
+/** A time column as epoch milliseconds, truncated like pg's own parser (see QUESTION_RECORDS_SQL). */
 const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8`;
 
 /**
@@ -144,17 +89,21 @@ const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)
  * key. Flattened, the join to the records through coalesce(merged_into, id) let a generic plan
  * scan every customer and record of the org's channel and topic: 6.7 ms instead of 0.2 ms for one
  * question at 1,000 customers, growing with the org. test/consent-decision.e2e-spec.ts checks the plan.
+ *
+ * Only what an answer shows is selected (the record's channel, topic and account are the question's
+ * own), as arrays in this order (see COLUMN). Times come as epoch milliseconds: parsing 4,000
+ * timestamp strings was 7% of a bulk request's CPU. Postgres truncates to the millisecond exactly
+ * (extract(epoch) is numeric), as pg's own parser does, so the times shown are the same. An
+ * entry's times are null where they equal its record's (the usual case: the entry that set the
+ * record happened and was written with it), a number fewer to read and format per row.
  */
 export const QUESTION_RECORDS_SQL = `
-  SELECT k.n, cu.id AS named_id, cu.merged_into,
-         c.id, c.customer_id, c.channel, c.topic, c.account_id, c.address, c.address_type, c.status,
-         c.last_ledger_id, ${epochMs('c.occurred_at')} AS occurred_ms, ${epochMs('c.updated_at')} AS updated_ms,
-         l.id AS l_id, l.address_type AS l_address_type, l.previous_status AS l_previous_status, l.status AS l_status, l.dialect AS l_dialect,
-         l.source_name AS l_source_name, l.api_key_id AS l_api_key_id, l.actor AS l_actor, l.reason AS l_reason,
-         l.campaign_id AS l_campaign_id, l.communication_id AS l_communication_id, l.org_unit_id AS l_org_unit_id,
-         l.ip AS l_ip, l.user_agent AS l_user_agent, l.request_id AS l_request_id, l.proof AS l_proof,
-         l.event_id AS l_event_id, ${epochMs('l.occurred_at')} AS l_occurred_ms,
-         ${epochMs('l.superseded_by_occurred_at')} AS l_superseded_by_occurred_ms, ${epochMs('l.created_at')} AS l_created_ms
+  SELECT k.n::int, cu.merged_into,
+         c.address, c.address_type, c.status, ${epochMs('c.occurred_at')} AS occurred_ms, ${epochMs('c.updated_at')} AS updated_ms,
+         l.id AS l_id, l.previous_status, l.status AS l_status, l.dialect, l.source_name, l.api_key_id, l.actor, l.reason,
+         l.campaign_id, l.communication_id, l.proof, l.ip, l.user_agent, l.request_id, l.event_id,
+         nullif(${epochMs('coalesce(l.occurred_at, l.created_at)')}, ${epochMs('c.occurred_at')}) AS l_occurred_ms,
+         nullif(${epochMs('l.created_at')}, ${epochMs('c.updated_at')}) AS l_created_ms
     FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
          WITH ORDINALITY AS k(customer_id, channel, topic, account_id, address, n)
    CROSS JOIN LATERAL (
@@ -167,26 +116,109 @@ export const QUESTION_RECORDS_SQL = `
     LEFT JOIN LATERAL (
          SELECT * FROM consent_ledger WHERE id = c.last_ledger_id AND org_id = $1 OFFSET 0) l ON true`;
 
+/** Where each column of QUESTION_RECORDS_SQL is in a row (rows come as arrays). */
+const COLUMN = {
+  n: 0,
+  mergedInto: 1,
+  address: 2,
+  addressType: 3,
+  status: 4,
+  occurredMs: 5,
+  updatedMs: 6,
+  entryId: 7,
+  previousStatus: 8,
+  entryStatus: 9,
+  dialect: 10,
+  sourceName: 11,
+  apiKeyId: 12,
+  actor: 13,
+  reason: 14,
+  campaignId: 15,
+  communicationId: 16,
+  proof: 17,
+  ip: 18,
+  userAgent: 19,
+  requestId: 20,
+  eventId: 21,
+  entryOccurredMs: 22,
+  createdMs: 23,
+} as const;
+
+const isoOf = (ms: number) => new Date(ms).toISOString();
+
+/** A row's ledger entry, null when none set the record. */
+function ledgerEntryOf(row: any[], record: DecidingRecord): DecidingLedgerEntry | null {
+  if (row[COLUMN.entryId] === null) return null;
+  const entryOccurredMs: number | null = row[COLUMN.entryOccurredMs];
+  const createdMs: number | null = row[COLUMN.createdMs];
+  return {
+    id: Number(row[COLUMN.entryId]),
+    previousStatus: row[COLUMN.previousStatus],
+    status: row[COLUMN.entryStatus],
+    dialect: row[COLUMN.dialect],
+    sourceName: row[COLUMN.sourceName],
+    apiKeyId: row[COLUMN.apiKeyId],
+    actor: row[COLUMN.actor],
+    reason: row[COLUMN.reason],
+    campaignId: row[COLUMN.campaignId],
+    communicationId: row[COLUMN.communicationId],
+    proof: row[COLUMN.proof],
+    ip: row[COLUMN.ip],
+    userAgent: row[COLUMN.userAgent],
+    requestId: row[COLUMN.requestId],
+    eventId: row[COLUMN.eventId],
+    // Null: the same time as the record's (see QUESTION_RECORDS_SQL).
+    occurredAt: entryOccurredMs === null ? record.occurredAt : isoOf(entryOccurredMs),
+    createdAt: createdMs === null ? record.updatedAt : isoOf(createdMs),
+  };
+}
+
+/** A row's record with its ledger entry; the key's channel, topic and account are the question's. */
+function readRecord(key: AskedKey, row: any[]): ReadRecord {
+  const address: string = row[COLUMN.address];
+  const status: ConsentStatus = row[COLUMN.status];
+  const occurredMs: number = row[COLUMN.occurredMs];
+  const updatedMs: number = row[COLUMN.updatedMs];
+  const occurredAt = isoOf(occurredMs);
+  const shown: DecidingRecord = {
+    level: address === '' ? 'channel' : 'address',
+    channel: key.channel,
+    topic: key.topic,
+    accountId: key.accountId,
+    address,
+    addressType: row[COLUMN.addressType],
+    status,
+    occurredAt,
+    // Often the same moment (a change recorded as it happened): formatted once.
+    updatedAt: updatedMs === occurredMs ? occurredAt : isoOf(updatedMs),
+    ledgerEntry: null,
+  };
+  shown.ledgerEntry = ledgerEntryOf(row, shown);
+  return { status, address, occurredMs, shown };
+}
+
 /**
  * For each question, in one statement over the unnested questions: whether its customer is in the
  * org (not erased), the survivor when it was merged, and the survivor's records of the key, each
  * with the ledger entry that set it. One round trip however many questions there are, and every
  * answer read as of one moment. A question asked twice is read once (a thousand copies of one
- * question about a customer with fifty addresses would otherwise read 50,000 rows). Null for a
- * question whose customer is unknown.
+ * question about a customer with fifty addresses would otherwise read 50,000 rows).
  */
-export async function readQuestionRecords(dataSource: DataSource, orgId: string, asked: AskedKey[]): Promise<Array<QuestionRecords | null>> {
-  const distinct = new Map<string, { key: AskedKey; position: number }>();
+export async function readQuestionRecords(dataSource: DataSource, orgId: string, asked: AskedKey[]): Promise<ReadQuestions> {
+  const distinct = new Map<string, number>();
+  const keys: AskedKey[] = [];
   const positions = asked.map((key) => {
     const id = `${key.named}\u0000${key.channel}\u0000${key.topic}\u0000${key.accountId}\u0000${key.address ?? '\u0001'}`;
-    let entry = distinct.get(id);
-    if (!entry) distinct.set(id, (entry = { key, position: distinct.size }));
-    return entry.position;
+    let position = distinct.get(id);
+    if (position === undefined) {
+      distinct.set(id, (position = keys.length));
+      keys.push(key);
+    }
+    return position;
   });
-  const keys = [...distinct.values()].map((d) => d.key);
-  const read: Array<QuestionRecords | null> = keys.map(() => null);
+  const records: Array<QuestionRecords | null> = keys.map(() => null);
   if (keys.some((k) => k.named !== null)) {
-    const rows: QuestionRecordRow[] = await poolQuery(dataSource)(
+    const rows = await poolQueryArrays(dataSource)(
       QUESTION_RECORDS_SQL,
       [
         orgId,
@@ -198,11 +230,19 @@ export async function readQuestionRecords(dataSource: DataSource, orgId: string,
       ],
       'optline-question-records',
     );
-    for (const row of rows) {
-      const n = Number(row.n) - 1;
-      const records = (read[n] ??= new QuestionRecords(resolvedCustomer(Number(row.named_id), row.merged_into === null ? null : Number(row.merged_into))));
-      if (row.id !== null) records.add(toConsent(orgId, row), toLedgerEntry(orgId, row));
+    for (const row of rows as any[][]) {
+      const n: number = row[COLUMN.n] - 1;
+      let read = records[n];
+      if (!read) {
+        // The customer row found is the one the question names (its id is the key's).
+        const customer = resolvedCustomer(keys[n].named!, row[COLUMN.mergedInto] === null ? null : Number(row[COLUMN.mergedInto]));
+        read = records[n] = { customer, channelRecord: null, addressRecords: [] };
+      }
+      if (row[COLUMN.status] === null) continue; // no record of the key
+      const record = readRecord(keys[n], row);
+      if (levelOf(record) === 'channel') read.channelRecord = record;
+      else read.addressRecords.push(record);
     }
   }
-  return positions.map((position) => read[position]);
+  return { keys, records, positions };
 }
