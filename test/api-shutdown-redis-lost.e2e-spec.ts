@@ -43,10 +43,10 @@ describe('the API shutting down after publishing with its Redis lost', () => {
       });
     });
 
-  const optOut = (server: AppProcess, customerId: number, channel: string) =>
+  const optOut = (server: AppProcess, customerId: number, channel: string, as: TestOrg = org) =>
     fetch(`${server.url}/v2/customers/${customerId}/subscriptions`, {
       method: 'POST',
-      headers: { authorization: org.basic, 'content-type': 'application/json' },
+      headers: { authorization: as.basic, 'content-type': 'application/json' },
       body: JSON.stringify({ subscriptions: [{ channel, priority: 'BULK', type: 'OPTOUT' }] }),
     });
 
@@ -66,6 +66,20 @@ describe('the API shutting down after publishing with its Redis lost', () => {
       redis?.kill('SIGKILL');
     }
   });
+
+  it('starts without its Redis: readiness says so within seconds, writes are recorded, and SIGTERM still exits', async () => {
+    const deadPort = await freePort();
+    const server = await AppProcess.launch('api', { REDIS_URL: `redis://127.0.0.1:${deadPort}/0` }, 0, [], '/health');
+    processes.push(server);
+    const started = Date.now();
+    const ready = await fetch(`${server.url}/health/ready`, { signal: AbortSignal.timeout(5000) });
+    expect({ status: ready.status, withinMs: Date.now() - started < 3000 }).toEqual({ status: 503, withinMs: true });
+    // An org of its own: the next test counts its org's events.
+    const own = await api.createOrg('api-no-redis');
+    const customer = await registerCustomer(api, own);
+    expect((await optOut(server, customer.id, 'EMAIL', own)).status).toBe(200);
+    expect(await exitWithin(server, SHUTDOWN_LIMIT_MS)).toBe(0);
+  }, 60000);
 
   it('exits with 0 within seconds of SIGTERM, and the event it could not publish is fanned out once Redis is back', async () => {
     const server = await AppProcess.launch('api', { REDIS_URL: redisUrl });

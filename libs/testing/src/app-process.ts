@@ -21,7 +21,14 @@ export class AppProcess {
     readonly output: string[],
   ) {}
 
-  static async launch(app: keyof typeof APPS, env: Record<string, string> = {}, port = 0, nodeArgs: string[] = []): Promise<AppProcess> {
+  /** `readyPath`: what must answer 200 before the process counts as started (the liveness path for an app started without its Redis). */
+  static async launch(
+    app: keyof typeof APPS,
+    env: Record<string, string> = {},
+    port = 0,
+    nodeArgs: string[] = [],
+    readyPath = '/health/ready',
+  ): Promise<AppProcess> {
     const appPort = port || 20000 + Math.floor(Math.random() * 20000);
     const output: string[] = [];
     const child = spawn(
@@ -37,7 +44,7 @@ export class AppProcess {
     child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
     const started = new AppProcess(child, appPort, output);
     // A process that never got ready is nobody's to stop: kill it, or it outlives the test run.
-    await started.waitReady().catch((error) => {
+    await started.waitReady(30000, readyPath).catch((error) => {
       child.kill('SIGKILL');
       throw error;
     });
@@ -48,12 +55,12 @@ export class AppProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  async waitReady(timeoutMs = 30000): Promise<void> {
+  async waitReady(timeoutMs = 30000, path = '/health/ready'): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       if (this.child.exitCode !== null) throw new Error(`Process exited: ${this.output.join('')}`);
       try {
-        const res = await fetch(`${this.url}/health/ready`);
+        const res = await fetch(`${this.url}${path}`);
         if (res.ok) return;
       } catch {
         // not listening yet
