@@ -1,6 +1,5 @@
-import { AppProcess, registerCustomer, TestApi, TestOrg, WorkerProcess } from '@app/testing';
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { AppProcess, freePort, registerCustomer, startLocalRedis, TestApi, TestOrg, WorkerProcess } from '@app/testing';
+import { ChildProcess } from 'node:child_process';
 
 /** Longer than a clean shutdown takes (about a second), far shorter than "until someone kills it". */
 const SHUTDOWN_LIMIT_MS = 10000;
@@ -17,18 +16,8 @@ describe('the API shutting down after publishing with its Redis lost', () => {
   let org: TestOrg;
   const processes: AppProcess[] = [];
 
-  const freePort = () =>
-    new Promise<number>((resolve, reject) => {
-      const probe = createServer()
-        .once('error', reject)
-        .listen(0, '127.0.0.1', () => {
-          const { port } = probe.address() as { port: number };
-          probe.close(() => resolve(port));
-        });
-    });
-
   const startRedis = (port: number) =>
-    (redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
+    (redis = startLocalRedis(port));
 
   /** The exit code, or 'hung' when the process is still running after `limitMs` (it is then killed). */
   const exitWithin = (app: AppProcess, limitMs: number) =>

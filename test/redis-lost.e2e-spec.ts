@@ -1,6 +1,5 @@
-import { registerCustomer, TestApi, TestOrg } from '@app/testing';
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort, registerCustomer, startLocalRedis, TestApi, TestOrg } from '@app/testing';
+import { ChildProcess } from 'node:child_process';
 
 /**
  * Postgres holds every change; Redis only moves work and counts budgets. So when Redis is lost,
@@ -14,18 +13,8 @@ describe('the API with its Redis lost', () => {
   let org: TestOrg;
   const savedRedisUrl = process.env.REDIS_URL;
 
-  const freePort = () =>
-    new Promise<number>((resolve, reject) => {
-      const probe = createServer()
-        .once('error', reject)
-        .listen(0, '127.0.0.1', () => {
-          const { port } = probe.address() as { port: number };
-          probe.close(() => resolve(port));
-        });
-    });
-
   const startRedis = () =>
-    (redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
+    (redis = startLocalRedis(port));
 
   beforeAll(async () => {
     port = await freePort();

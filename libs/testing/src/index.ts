@@ -13,3 +13,4 @@ export * from './cli';
 export * from './readme-steps';
 export * from './request-fuzzer';
 export * from './redis-cluster';
+export * from './local-redis';
