@@ -137,4 +137,29 @@ describe('bulk decisions answer as the single decision does', () => {
     // The fixture did reach every shape.
     expect([...kinds].sort()).toEqual(['address', 'channel', 'default', 'merged', 'no ledger entry', 'several addresses', 'unknown']);
   });
+
+  it('answers single questions asked at once, from two orgs, each as it is answered alone', async () => {
+    // Concurrent small requests share one statement; each must still see its own org only.
+    const otherOrg = await api.createOrg('paths-concurrent');
+    const [ours, theirs] = await Promise.all([registerCustomer(api, org), registerCustomer(api, otherOrg)]);
+    await channelWide(ours.id, 'OPTOUT');
+    await api.post(`/v2/customers/${theirs.id}/subscriptions`, { subscriptions: [{ channel: 'EMAIL', priority: 'BULK', type: 'OPTOUT' }] }, otherOrg);
+    const asks = [
+      { as: org, id: ours.id, query: 'channel=EMAIL&topic=BULK' },
+      { as: org, id: ours.id, query: 'channel=EMAIL&topic=TRANS' },
+      { as: org, id: theirs.id, query: 'channel=EMAIL&topic=BULK' },
+      { as: otherOrg, id: theirs.id, query: 'channel=EMAIL&topic=BULK' },
+      { as: otherOrg, id: ours.id, query: 'channel=EMAIL&topic=BULK' },
+      { as: otherOrg, id: theirs.id, query: 'channel=SMS&topic=BULK' },
+    ];
+    const ask = ({ as, id, query }: (typeof asks)[number]) => api.get(`/v1/customers/${id}/consent?${query}`, as);
+    const alone: Array<Awaited<ReturnType<typeof ask>>> = [];
+    for (const a of asks) alone.push(await ask(a));
+
+    const together = await Promise.all(Array.from({ length: 5 }, () => asks.map(ask)).flat());
+
+    expect(alone.map((r) => r.status)).toEqual([200, 200, 404, 200, 404, 200]);
+    expect(alone.map((r) => r.body.status)).toEqual(['OPTOUT', 'OPTIN', undefined, 'OPTOUT', undefined, 'OPTIN']);
+    expect(together.map((r) => [r.status, r.text])).toEqual([...Array(5)].flatMap(() => alone.map((r) => [r.status, r.text])));
+  });
 });

@@ -359,9 +359,9 @@ describe('GET /v1/customers/{id}/consent (may I send?)', () => {
     type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Cond'?: string; Plans?: PlanNode[] };
     const plan: PlanNode = await api.dataSource.transaction(async (manager) => {
       await manager.query('SET LOCAL plan_cache_mode = force_generic_plan');
-      await manager.query(`PREPARE question_records_plan(uuid, bigint[], text[], text[], text[], text[]) AS ${QUESTION_RECORDS_SQL}`);
+      await manager.query(`PREPARE question_records_plan(uuid[], bigint[], text[], text[], text[], text[]) AS ${QUESTION_RECORDS_SQL}`);
       const [{ 'QUERY PLAN': explained }] = await manager.query(
-        `EXPLAIN (FORMAT JSON) EXECUTE question_records_plan('${org.orgId}', '{${id}}', '{EMAIL}', '{BULK}', '{""}', '{NULL}')`,
+        `EXPLAIN (FORMAT JSON) EXECUTE question_records_plan('{${org.orgId}}', '{${id}}', '{EMAIL}', '{BULK}', '{""}', '{NULL}')`,
       );
       await manager.query('DEALLOCATE question_records_plan');
       return explained[0].Plan;

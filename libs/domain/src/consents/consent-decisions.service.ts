@@ -8,7 +8,7 @@ import { poolQuery } from '../common/raw-client';
 import { CustomerReference, namedCustomerIds, OrgScope, ResolvedCustomer } from '../customers/customer-references';
 import { decidingRecord, decidingRecordWithoutAddress, inAddressOrder } from './consent-precedence';
 import { normalizeAddress } from './contact-address';
-import { AskedKey, DecidingRecord, QuestionRecords, ReadRecord, readQuestionRecords } from './decision-records';
+import { AskedKey, DecidingRecord, QuestionRecords, QuestionRecordsReader, ReadRecord } from './decision-records';
 
 /** "May I send on this channel and topic, to this address?" */
 export interface ConsentQuestion {
@@ -64,7 +64,11 @@ const UNKNOWN_CUSTOMER: DecisionFailure = {
 /** The one place the precedence rule answers questions (see consent-precedence). */
 @Injectable()
 export class ConsentDecisionsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly reader: QuestionRecordsReader;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.reader = new QuestionRecordsReader(dataSource);
+  }
 
   /** One question about one customer; an unknown customer (or another org's) is a not-found error. */
   async decide(scope: OrgScope, customerId: number, question: ConsentQuestion): Promise<ConsentDecision> {
@@ -81,7 +85,7 @@ export class ConsentDecisionsService {
   async decideAll(scope: OrgScope, questions: CustomerConsentQuestion[]): Promise<Array<ConsentDecision | DecisionFailure>> {
     const named = await namedCustomerIds(poolQuery(this.dataSource), scope, questions.map((q) => q.customer));
     const asked = questions.map((question, i) => keyOf(named[i], question, scope.phoneRegion));
-    const { keys, records, positions } = await readQuestionRecords(this.dataSource, scope.orgId, asked);
+    const { keys, records, positions } = await this.reader.read(scope.orgId, asked);
     // One answer per distinct question: a question asked twice shows the same answer in both places.
     const answers = records.map((read, i) => (read ? answerOf(keys[i], read) : UNKNOWN_CUSTOMER));
     return positions.map((position) => answers[position]);

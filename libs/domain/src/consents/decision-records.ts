@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { Channel } from '../common/channel';
 import { ConsentStatus } from '../common/consent-status';
 import { poolQueryArrays } from '../common/raw-client';
+import { TurnBatch } from '../common/turn-batch';
 import { ResolvedCustomer, resolvedCustomer } from '../customers/customer-references';
 import { levelOf, RecordedConsent } from './consent-precedence';
 
@@ -83,7 +84,7 @@ export interface ReadQuestions {
 const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8`;
 
 /**
- * $1 org, then one array per question field. Each question is looked up on its own (LATERAL,
+ * One array per question field, its org first. Each question is looked up on its own (LATERAL,
  * fenced with OFFSET 0 so the planner cannot flatten it into a join): its customer by primary key,
  * the records of the survivor's key by the unique index, each record's ledger entry by primary
  * key. Flattened, the join to the records through coalesce(merged_into, id) let a generic plan
@@ -104,17 +105,17 @@ export const QUESTION_RECORDS_SQL = `
          l.campaign_id, l.communication_id, l.proof, l.ip, l.user_agent, l.request_id, l.event_id,
          nullif(${epochMs('coalesce(l.occurred_at, l.created_at)')}, ${epochMs('c.occurred_at')}) AS l_occurred_ms,
          nullif(${epochMs('l.created_at')}, ${epochMs('c.updated_at')}) AS l_created_ms
-    FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
-         WITH ORDINALITY AS k(customer_id, channel, topic, account_id, address, n)
+    FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
+         WITH ORDINALITY AS k(org_id, customer_id, channel, topic, account_id, address, n)
    CROSS JOIN LATERAL (
          SELECT id, merged_into, coalesce(merged_into, id) AS answering_id FROM customers
-          WHERE org_id = $1 AND id = k.customer_id AND erased_at IS NULL OFFSET 0) cu
+          WHERE org_id = k.org_id AND id = k.customer_id AND erased_at IS NULL OFFSET 0) cu
     LEFT JOIN LATERAL (
          SELECT * FROM consents
-          WHERE org_id = $1 AND customer_id = cu.answering_id AND channel = k.channel AND topic = k.topic
+          WHERE org_id = k.org_id AND customer_id = cu.answering_id AND channel = k.channel AND topic = k.topic
             AND account_id = k.account_id AND (k.address IS NULL OR address IN ('', k.address)) OFFSET 0) c ON true
     LEFT JOIN LATERAL (
-         SELECT * FROM consent_ledger WHERE id = c.last_ledger_id AND org_id = $1 OFFSET 0) l ON true`;
+         SELECT * FROM consent_ledger WHERE id = c.last_ledger_id AND org_id = k.org_id OFFSET 0) l ON true`;
 
 /** Where each column of QUESTION_RECORDS_SQL is in a row (rows come as arrays). */
 const COLUMN = {
@@ -197,39 +198,51 @@ function readRecord(key: AskedKey, row: any[]): ReadRecord {
   return { status, address, occurredMs, shown };
 }
 
+/** The distinct questions of one request, all about customers of one org. */
+interface QuestionsOfOrg {
+  orgId: string;
+  keys: AskedKey[];
+}
+
+/** Distinct questions in a request, at most, for it to share a statement with other requests'. */
+const SHARED_STATEMENT_MAX_KEYS = 16;
+
 /**
  * For each question, in one statement over the unnested questions: whether its customer is in the
  * org (not erased), the survivor when it was merged, and the survivor's records of the key, each
  * with the ledger entry that set it. One round trip however many questions there are, and every
  * answer read as of one moment. A question asked twice is read once (a thousand copies of one
  * question about a customer with fifty addresses would otherwise read 50,000 rows).
+ *
+ * Small requests (the "may I send?" of one customer) asked during one turn of the event loop share
+ * one statement (TurnBatch), as the write path's do: under load, one round trip for many requests.
  */
-export async function readQuestionRecords(dataSource: DataSource, orgId: string, asked: AskedKey[]): Promise<ReadQuestions> {
-  const distinct = new Map<string, number>();
-  const keys: AskedKey[] = [];
-  const positions = asked.map((key) => {
-    const id = `${key.named}\u0000${key.channel}\u0000${key.topic}\u0000${key.accountId}\u0000${key.address ?? '\u0001'}`;
-    let position = distinct.get(id);
-    if (position === undefined) {
-      distinct.set(id, (position = keys.length));
-      keys.push(key);
-    }
-    return position;
-  });
-  const records: Array<QuestionRecords | null> = keys.map(() => null);
-  if (keys.some((k) => k.named !== null)) {
-    const rows = await poolQueryArrays(dataSource)(
-      QUESTION_RECORDS_SQL,
-      [
-        orgId,
-        keys.map((k) => k.named),
-        keys.map((k) => k.channel),
-        keys.map((k) => k.topic),
-        keys.map((k) => k.accountId),
-        keys.map((k) => k.address),
-      ],
-      'optline-question-records',
-    );
+export class QuestionRecordsReader {
+  private readonly query: (text: string, params: unknown[], name: string) => Promise<unknown[][]>;
+  /** Per request, its rows (each row an array of the columns). */
+  private readonly smallRequests: TurnBatch<QuestionsOfOrg, unknown[][]>;
+
+  constructor(dataSource: DataSource) {
+    this.query = poolQueryArrays(dataSource);
+    this.smallRequests = new TurnBatch((requests) => this.rowsOfEach(requests), { maxItems: 64 });
+  }
+
+  async read(orgId: string, asked: AskedKey[]): Promise<ReadQuestions> {
+    const distinct = new Map<string, number>();
+    const keys: AskedKey[] = [];
+    const positions = asked.map((key) => {
+      const id = `${key.named}\u0000${key.channel}\u0000${key.topic}\u0000${key.accountId}\u0000${key.address ?? '\u0001'}`;
+      let position = distinct.get(id);
+      if (position === undefined) {
+        distinct.set(id, (position = keys.length));
+        keys.push(key);
+      }
+      return position;
+    });
+    const records: Array<QuestionRecords | null> = keys.map(() => null);
+    if (!keys.some((k) => k.named !== null)) return { keys, records, positions };
+    const rows =
+      keys.length <= SHARED_STATEMENT_MAX_KEYS ? await this.smallRequests.add({ orgId, keys }) : (await this.rowsOfEach([{ orgId, keys }]))[0];
     for (const row of rows as any[][]) {
       const n: number = row[COLUMN.n] - 1;
       let read = records[n];
@@ -243,6 +256,38 @@ export async function readQuestionRecords(dataSource: DataSource, orgId: string,
       if (levelOf(record) === 'channel') read.channelRecord = record;
       else read.addressRecords.push(record);
     }
+    return { keys, records, positions };
   }
-  return { keys, records, positions };
+
+  /** One statement for the questions of every request; each request's rows numbered from 1 again. */
+  private async rowsOfEach(requests: QuestionsOfOrg[]): Promise<unknown[][][]> {
+    const all = requests.flatMap((r) => r.keys.map((key) => ({ orgId: r.orgId, key })));
+    const rows = await this.query(
+      QUESTION_RECORDS_SQL,
+      [
+        all.map((q) => q.orgId),
+        all.map((q) => q.key.named),
+        all.map((q) => q.key.channel),
+        all.map((q) => q.key.topic),
+        all.map((q) => q.key.accountId),
+        all.map((q) => q.key.address),
+      ],
+      'optline-question-records',
+    );
+    if (requests.length === 1) return [rows];
+    // Which request each numbered question belongs to, and where its numbering starts.
+    const owner: number[] = [];
+    const first: number[] = [];
+    requests.forEach((r, i) => {
+      first.push(owner.length);
+      for (let k = 0; k < r.keys.length; k++) owner.push(i);
+    });
+    const split: unknown[][][] = requests.map(() => []);
+    for (const row of rows as any[][]) {
+      const i = owner[row[COLUMN.n] - 1];
+      row[COLUMN.n] -= first[i];
+      split[i].push(row);
+    }
+    return split;
+  }
 }
