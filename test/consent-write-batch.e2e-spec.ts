@@ -141,11 +141,11 @@ describe('consent writes of concurrent requests share a statement', () => {
     expect(await api.dataSource.query('SELECT count(*)::int AS n FROM events WHERE customer_id = $1', [customer.id])).toEqual([{ n: 1 }]);
   });
 
-  it('refuses a write whose customer another transaction changed while the statement waited for its lock, and applies the rest', async () => {
+  it('does not wait for a customer another transaction holds: refuses that write at once and applies the rest', async () => {
     const [held, free] = await Promise.all([registerCustomer(api, org), registerCustomer(api, org)]);
     const heldWrite = await optOut(held.id);
     const freeWrite = await optOut(free.id);
-    // Another request holds the customer's lock and has bumped its version, not yet committed.
+    // Another request holds the customer's lock (a merge, an erasure, a locked write) for a while.
     const runner = api.dataSource.createQueryRunner();
     await runner.connect();
     await runner.startTransaction();
@@ -153,18 +153,39 @@ describe('consent writes of concurrent requests share a statement', () => {
     await runner.query('UPDATE customers SET consent_version = consent_version + 1 WHERE id = $1', [held.id]);
     const batch = new ConsentWriteBatch(sql);
 
-    const pending = Promise.all([batch.write(heldWrite), batch.write(freeWrite)]);
-    await new Promise((r) => setTimeout(r, 300));
+    let answered = false;
+    const pending = Promise.all([batch.write(heldWrite), batch.write(freeWrite)]).finally(() => (answered = true));
+    await new Promise((r) => setTimeout(r, 500));
+    const answeredWhileHeld = answered;
     await runner.commitTransaction();
     await runner.release();
     const [heldIds, freeIds] = await pending;
 
+    expect(answeredWhileHeld).toBe(true);
     expect(statements).toHaveLength(1);
     expect(heldIds).toEqual([]);
     expect(await ledgerOf(held.id)).toEqual([]);
     expect(freeIds).toHaveLength(1);
     expect(await versionOf(held.id)).toBe(heldWrite.expectedVersion! + 1);
     expect(await versionOf(free.id)).toBe(freeWrite.expectedVersion! + 1);
+  });
+
+  it('applies a write decided on the current version after the holder of its customer let go without a change', async () => {
+    const customer = await registerCustomer(api, org);
+    const runner = api.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    await runner.query('SELECT 1 FROM customers WHERE id = $1 FOR UPDATE', [customer.id]);
+    const response = api.post(`/v2/customers/${customer.id}/subscriptions`, { subscriptions: [{ channel: 'EMAIL', priority: 'BULK', type: 'OPTOUT' }] }, org);
+    await new Promise((r) => setTimeout(r, 300));
+    await runner.commitTransaction();
+    await runner.release();
+
+    // Its optimistic tries were refused while the row was held; it ends in the locked path.
+    const res = await response;
+    expect(res.status).toBe(200);
+    expect(res.body.subscriptions).toEqual([{ channel: 'EMAIL', accountId: '', priority: 'BULK', type: 'OPTOUT' }]);
+    expect((await ledgerOf(customer.id)).map((r: { status: string }) => r.status)).toEqual(['OPTOUT']);
   });
 
   it("lets no write's failure fail the others: each goes again on its own", async () => {

@@ -24,6 +24,7 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
  * none of them can be left pointing at a standalone Redis when the queues moved to a cluster.
  */
 export function createRedisClient(config: RedisConfig, options: IORedisOptions = {}): Redis | Cluster {
-  if (config.clusterNodes) return new Cluster(config.clusterNodes, { redisOptions: options });
+  // A cluster takes auto-pipelining as its own option; in redisOptions it would be ignored.
+  if (config.clusterNodes) return new Cluster(config.clusterNodes, { redisOptions: options, enableAutoPipelining: options.enableAutoPipelining });
   return new Redis(config.url, options);
 }

@@ -196,15 +196,18 @@ export interface CustomerWrite {
  * Returns, per write, its ledger ids in the order of its rows; [] for a write that was not applied.
  *
  * With an `expectedVersion`, a write's customer row is locked only if its version is still that
- * one (and it has not been merged away). A concurrent write holding the row makes it wait; when
- * that write commits, Postgres re-checks the condition against the new row (READ COMMITTED
- * re-evaluation of a locked row), the version no longer matches, and that write's rows are not
- * written: its caller reads again and decides again. The other writes of the statement go on.
- * Without one (null) the caller already holds the row lock.
+ * one (and it has not been merged away); otherwise that write's rows are not written, and its
+ * caller reads again and decides again. The other writes of the statement go on.
  *
- * Customers are locked in id order, as merges lock theirs, so two statements that share customers
- * queue up instead of deadlocking. A customer may appear in one write only: two writes decided
- * against the same version must not both apply.
+ * A customer row another transaction holds is skipped, not waited for (SKIP LOCKED): its write is
+ * refused like a stale one, and its request decides again (and after enough lost races takes the
+ * row lock itself, in a transaction of its own). Waiting would hold every other write of the
+ * statement, and the customers it had locked already, behind one long transaction (a merge, an
+ * erasure, a hot customer's locked write), and could close a deadlock cycle with a transaction
+ * that locks customers in another order; a statement that never waits can do neither. Without an
+ * `expectedVersion` (null) the caller already holds the row lock, which its own statement never
+ * skips. Customers are locked in id order. A customer may appear in one write only: two writes
+ * decided against the same version must not both apply.
  */
 export async function writeConsentChanges(sql: Sql, writes: CustomerWrite[]): Promise<number[][]> {
   const writeOf = new Map(writes.map((w, i) => [w.context.customerId, i]));
@@ -262,7 +265,7 @@ export async function writeConsentChanges(sql: Sql, writes: CustomerWrite[]): Pr
        SELECT r.* FROM req r JOIN customers c ON c.id = r.customer_id AND c.org_id = r.org_id
        WHERE c.merged_into IS NULL AND (r.expected_version IS NULL OR c.consent_version = r.expected_version)
        ORDER BY c.id
-       FOR UPDATE OF c
+       FOR UPDATE OF c SKIP LOCKED
      ),
      bumped AS (
        UPDATE customers c SET consent_version = c.consent_version + 1 FROM locked l WHERE c.id = l.customer_id
