@@ -4,21 +4,34 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Queue } from 'bullmq';
 
-/** Redis is ready when the queue connection answers PING within a second. */
+type RedisClient = Awaited<ReturnType<Queue['getBackend']>['client']>;
+
+/** Redis is ready when the queue connection answers a read within a second. */
 @Injectable()
 export class RedisHealthIndicator {
+  /**
+   * The queue's client, once it has connected. Waited for once, here: with Redis away since start
+   * its promise never resolves, and probes that each waited on it would pile up without bound.
+   */
+  private connected?: RedisClient;
+
   constructor(
-    @InjectQueue(QueueName.EVENTS) private readonly queue: Queue,
+    @InjectQueue(QueueName.EVENTS) queue: Queue,
     private readonly indicators: HealthIndicatorService,
-  ) {}
+  ) {
+    queue.getBackend().client.then(
+      (client) => (this.connected = client),
+      () => undefined, // never connected: the probe says so
+    );
+  }
 
   async isHealthy(key = 'redis') {
     const indicator = this.indicators.check(key);
+    if (!this.connected) return indicator.down({ message: 'not connected to Redis' });
     let timer: NodeJS.Timeout | undefined;
     try {
-      // The client itself is inside the race: with Redis away since start, it never resolves.
       await Promise.race([
-        this.queue.getBackend().client.then((client) => client.get('optline:health-probe')),
+        this.connected.get('optline:health-probe'),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error('PING timed out')), 1000);
         }),
