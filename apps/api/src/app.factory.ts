@@ -11,6 +11,7 @@ import { ApiModule } from './api.module';
 import { completeOpenApiDocument } from './openapi';
 import { useJsonBodyParser } from './common/json-body.parser';
 import { useBodyBudget } from './common/body-budget';
+import { closeConnectionsAfterDrain } from './common/close-after-drain';
 import { NativeExceptionFilter } from './common/native-exception.filter';
 import { registerFormParsers } from './person/form-body';
 import { OPTLINE_VERSION } from '@app/webhooks';
@@ -44,6 +45,7 @@ export async function createApiApp(options: { logs?: boolean } = {}): Promise<Ne
   // On SIGTERM/SIGINT: close everything, then exit with 0 (a clean stop, like the worker's) once
   // the logs are flushed, rather than re-raise the signal.
   app.enableShutdownHooks([], { useProcessExit: true });
+  closeConnectionsAfterDrain(app);
   registerFormParsers(app);
 
   const document = SwaggerModule.createDocument(

@@ -1,6 +1,7 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { EventPublisher } from './event-publisher';
 import { QueueName } from './jobs';
 import { QUEUE_ROLE, QueueConnection, QueueRole } from './queue-connection';
 
@@ -12,8 +13,11 @@ class QueueConnectionModule {}
  * BullMQ on the configured Redis (or Redis Cluster), with both queues registered under
  * QUEUE_PREFIX, connected as the application's role asks (see QueueConnection).
  *
- * The connection is closed here, in this module's shutdown hook: Nest shuts modules down deepest
- * first, so the queues and workers BullMQ's modules (imported below) hold are closed by then.
+ * The connection is closed here, in this module's shutdown hook. Nest runs those hooks from the
+ * root module down and global modules last, so this one comes before the API's publisher (in a
+ * global module) would flush what the last requests of the HTTP drain committed: it flushes them
+ * here first, while the connection is open. (The worker closes its BullMQ workers itself before
+ * closing the application.)
  */
 @Module({})
 export class QueuesModule implements OnApplicationShutdown {
@@ -27,9 +31,14 @@ export class QueuesModule implements OnApplicationShutdown {
     return QUEUES_MODULES.worker;
   }
 
-  constructor(private readonly connection: QueueConnection) {}
+  constructor(
+    private readonly connection: QueueConnection,
+    // The API's; absent in the worker.
+    @Optional() private readonly publisher?: EventPublisher,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.publisher?.flush();
     await this.connection.close();
   }
 }
