@@ -1,11 +1,23 @@
-import { ConsentStatus } from '../common/consent-status';
-import { decideConsent, decideWithoutAddress } from './consent-precedence';
+import { allowsSending, ConsentStatus, DEFAULT_CONSENT_STATUS } from '../common/consent-status';
+import { decidingRecord, decidingRecordWithoutAddress, inAddressOrder, levelOf, RecordedConsent } from './consent-precedence';
+
+/** What a deciding record (null: the implicit default) answers, as the decision endpoints show it. */
+const answered = <R extends RecordedConsent>(record: R | null) =>
+  record === null
+    ? { allowed: allowsSending(DEFAULT_CONSENT_STATUS), status: DEFAULT_CONSENT_STATUS, decidedBy: null, level: 'default' as const }
+    : { allowed: allowsSending(record.status), status: record.status, decidedBy: record, level: levelOf(record) };
+const decideConsent = <R extends RecordedConsent>(channel: R | null, address: R | null) => answered(decidingRecord(channel, address));
+const decideWithoutAddress = <R extends RecordedConsent>(channel: R | null, addressRecords: R[]) => {
+  const byAddress = inAddressOrder([...addressRecords]);
+  const addresses = byAddress.map((record) => ({ address: record.address, ...answered(decidingRecord(channel, record)) }));
+  return { ...answered(decidingRecordWithoutAddress(channel, byAddress)), addresses };
+};
 
 /** A record whose change happened at minute `at` (times, not ledger ids, order changes). */
 const rec = (status: ConsentStatus, at: number, address = '') => ({ status, address, occurredMs: Date.UTC(2026, 0, 1, 10, at) });
 const { OPTIN, OPTOUT, HARDBOUNCED } = ConsentStatus;
 
-describe('decideConsent (channel-wide vs address-level)', () => {
+describe('decidingRecord (channel-wide vs address-level)', () => {
   it('falls back to the implicit opt-in when no record applies', () => {
     expect(decideConsent(null, null)).toEqual({ allowed: true, status: OPTIN, decidedBy: null, level: 'default' });
   });
@@ -35,7 +47,7 @@ describe('decideConsent (channel-wide vs address-level)', () => {
   });
 });
 
-describe('decideWithoutAddress (a question that sees every address)', () => {
+describe('decidingRecordWithoutAddress (a question that sees every address)', () => {
   it('is the channel-wide answer, with no addresses, when there are no address-level records', () => {
     expect(decideWithoutAddress(rec(OPTOUT, 1), [])).toMatchObject({ allowed: false, level: 'channel', addresses: [] });
     expect(decideWithoutAddress(null, [])).toEqual({ allowed: true, status: OPTIN, decidedBy: null, level: 'default', addresses: [] });

@@ -1,4 +1,4 @@
-import { allowsSending, ConsentStatus, DEFAULT_CONSENT_STATUS } from '../common/consent-status';
+import { allowsSending, ConsentStatus } from '../common/consent-status';
 
 /** The parts of a consent record the precedence rule reads. */
 export interface RecordedConsent {
@@ -11,40 +11,6 @@ export interface RecordedConsent {
    */
   occurredMs: number;
 }
-
-export interface Precedence<R extends RecordedConsent> {
-  allowed: boolean;
-  status: ConsentStatus;
-  /** The record that decided; null when none applies and the implicit default decided. */
-  decidedBy: R | null;
-  level: 'address' | 'channel' | 'default';
-}
-
-/** One address of a question asked without an address, answered as if it had been asked for it. */
-export interface AddressPrecedence<R extends RecordedConsent> extends Precedence<R> {
-  address: string;
-  decidedBy: R;
-  level: 'address' | 'channel';
-}
-
-/** The answer to a question without an address: the whole, and each address-level record's own. */
-export interface ChannelPrecedence<R extends RecordedConsent> extends Precedence<R> {
-  addresses: AddressPrecedence<R>[];
-}
-
-const IMPLICIT_DEFAULT = {
-  allowed: allowsSending(DEFAULT_CONSENT_STATUS),
-  status: DEFAULT_CONSENT_STATUS,
-  decidedBy: null,
-  level: 'default',
-} as const;
-
-const decidedBy = <R extends RecordedConsent, L extends 'address' | 'channel'>(record: R, level: L) => ({
-  allowed: allowsSending(record.status),
-  status: record.status,
-  decidedBy: record,
-  level,
-}) as Precedence<R> & { decidedBy: R; level: L };
 
 const forbids = (record: RecordedConsent | null) => record !== null && !allowsSending(record.status);
 
@@ -92,22 +58,3 @@ export const inAddressOrder = <R extends RecordedConsent>(records: R[]): R[] =>
 
 /** The level a deciding record answers at: its address says it. */
 export const levelOf = (record: RecordedConsent): 'address' | 'channel' => (record.address === '' ? 'channel' : 'address');
-
-const precedenceOf = <R extends RecordedConsent>(record: R | null): Precedence<R> =>
-  record === null ? IMPLICIT_DEFAULT : decidedBy(record, levelOf(record));
-
-/** decidingRecord as a whole answer: allowed, status, level and the record (or the default). */
-export function decideConsent<R extends RecordedConsent>(channelRecord: R | null, addressRecord: R | null): Precedence<R> {
-  return precedenceOf(decidingRecord(channelRecord, addressRecord));
-}
-
-/** decidingRecordWithoutAddress as a whole answer, with each address's own. */
-export function decideWithoutAddress<R extends RecordedConsent>(channelRecord: R | null, addressRecords: R[]): ChannelPrecedence<R> {
-  const byAddress = inAddressOrder([...addressRecords]);
-  // With an address-level record present the default never decides: decidedBy is a record.
-  const addresses = byAddress.map((record): AddressPrecedence<R> => {
-    const decider = decidingRecord(channelRecord, record)!;
-    return { address: record.address, ...decidedBy(decider, levelOf(decider)) };
-  });
-  return { ...precedenceOf(decidingRecordWithoutAddress(channelRecord, byAddress)), addresses };
-}

@@ -118,6 +118,8 @@ const eventIdsOf = (outcome: ConsentOutcome) => outcome.applied.flatMap((a) => (
  */
 @Injectable()
 export class ConsentsService {
+  /** Statements on any pooled connection, each its own implicit transaction (the optimistic path's). */
+  private readonly pool: Sql;
   /** The optimistic reads and writes of concurrent requests, one statement a turn of the event loop each. */
   private readonly optimistic: ConsentWriteBatch;
 
@@ -130,7 +132,8 @@ export class ConsentsService {
     // Absent there too: a migration never asks for a confirmation.
     @Optional() private readonly links?: PersonLinksService,
   ) {
-    this.optimistic = new ConsentWriteBatch({ query: poolQuery(this.dataSource) });
+    this.pool = { query: poolQuery(this.dataSource) };
+    this.optimistic = new ConsentWriteBatch(this.pool);
   }
 
   /**
@@ -182,17 +185,17 @@ export class ConsentsService {
 
   /**
    * The write path's fast way: read the state, decide, and write it in one statement that applies
-   * only if nobody wrote in between (two round trips, no transaction block; the write shares its
-   * statement with those of concurrent requests). A concurrent write makes it read and decide again; after OPTIMISTIC_ATTEMPTS lost races it gives way (null) to the
-   * locking way, so a hot customer still makes progress.
+   * only if nobody wrote in between (two round trips, no transaction block; the read and the write
+   * share their statements with those of concurrent requests). A concurrent write makes it read and
+   * decide again; after OPTIMISTIC_ATTEMPTS lost races it gives way (null) to the locking way, so a
+   * hot customer still makes progress.
    */
   private async applyOptimistically(actor: ActorContext, command: ConsentCommand): Promise<ConsentOutcome | null> {
-    const sql: Sql = { query: poolQuery(this.dataSource) };
     for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       const snapshot = await this.optimistic.read(actor.orgId, command.customerId);
       if (!snapshot) throw customerNotFound();
       const outcome = await this.applyToState(
-        sql,
+        this.pool,
         (write) => this.optimistic.write(write),
         actor,
         command,
